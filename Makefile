@@ -1,0 +1,64 @@
+# ISHC Manager. `make run` sets everything up and serves; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Local runs are development runs; production sets DEBUG=0 and a SECRET_KEY.
+export DEBUG ?= 1
+
+.PHONY: install run test lint format messages worker beat bench clean
+
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	mkdir -p var
+	touch $@
+
+install: $(VENV)/.installed
+
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po | install
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+run: install locale/vi/LC_MESSAGES/django.mo
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_areas --province 12
+	$(BIN)/python manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
+	  $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	  $(BIN)/celery -A config beat --loglevel=INFO & \
+	  trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	else \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	fi
+
+# pytest exits 5 when it collects no test: that is a failure of the suite here, not success.
+test: install locale/vi/LC_MESSAGES/django.mo
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules var/static

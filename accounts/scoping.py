@@ -1,0 +1,198 @@
+"""The one place that decides what a user may see and change.
+
+Every view, form, export and admin page gets its querysets from here:
+
+- ``clubs_for(user)`` and ``areas_for(user)`` are the two roots;
+- ``for_user(Model, user)`` filters any club- or area-owned model. A model says how it hangs
+  off a club or an area with ``scope_club_path`` (the lookup path to a ``Club``, "" for the club
+  itself) and/or ``scope_area_path`` (the path to an owning ``Area``); an object reachable by
+  either path is in scope. A model may add ``scope_extra_q(user)`` for a rule of its own;
+- ``get_for_user(Model, user, pk=…, write=…)`` fetches one object: outside the scope it is 404,
+  exactly like an object that does not exist; a read-only role asking to write gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from clubs.models import Area, Club
+
+M = TypeVar("M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+
+
+def _prefix(path: str) -> str:
+    return f"{path}__" if path else ""
+
+
+def effective_role(user: Any) -> str | None:
+    """The role that governs access, or None for anonymous or unscoped users."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Role.ADMIN
+    return user.role
+
+
+def is_admin(user: Any) -> bool:
+    return effective_role(user) == Role.ADMIN
+
+
+def can_write(user: Any) -> bool:
+    """Whether the user's role may change anything at all (viewers may not)."""
+    role = effective_role(user)
+    return role is not None and role != Role.VIEWER
+
+
+def is_staff_role(user: Any) -> bool:
+    """Association staff (commune or province) and admins: reviewers and approvers."""
+    return effective_role(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)
+
+
+def is_province_role(user: Any) -> bool:
+    return effective_role(user) in (Role.ADMIN, Role.PROVINCE)
+
+
+def can_see_sensitive(user: Any) -> bool:
+    """Ethnicity, health, disability, poverty status and loans of individual members.
+
+    Only the club's own leaders and association staff of the area see them (the object itself
+    must also be in scope); viewers see aggregates only.
+    """
+    return effective_role(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE, Role.CLUB_LEADER)
+
+
+def require_write(user: Any) -> None:
+    if not can_write(user):
+        raise PermissionDenied
+
+
+def _area_scope(user: User) -> tuple[str, int | None]:
+    """('province' | 'commune' | 'club' | 'none', id) for a non-admin user."""
+    from clubs.models import Area
+
+    if user.club_id:
+        return "club", user.club_id
+    if user.area_id:
+        level = user.area.level
+        if level == Area.Level.PROVINCE:
+            return "province", user.area_id
+        if level == Area.Level.COMMUNE:
+            return "commune", user.area_id
+    return "none", None
+
+
+def club_q(user: Any, path: str = "") -> Q:
+    """Q for objects whose club (reached by ``path``) the user may see."""
+    role = effective_role(user)
+    if role is None:
+        return NOTHING
+    if role == Role.ADMIN:
+        return Q()
+    kind, ident = _area_scope(user)
+    p = _prefix(path)
+    if kind == "province":
+        return Q(**{f"{p}commune__province_id": ident})
+    if kind == "commune":
+        return Q(**{f"{p}commune_id": ident})
+    if kind == "club":
+        return Q(**{f"{p}pk": ident})
+    return NOTHING
+
+
+def area_q(user: Any, path: str = "") -> Q:
+    """Q for objects owned by an area (reached by ``path``) the user may see.
+
+    Provincial staff see their province and every commune in it; commune staff their commune;
+    club leaders see no area-owned objects unless a model's ``scope_extra_q`` grants them.
+    """
+    role = effective_role(user)
+    if role is None:
+        return NOTHING
+    if role == Role.ADMIN:
+        return Q()
+    kind, ident = _area_scope(user)
+    p = _prefix(path)
+    if kind == "province":
+        return Q(**{f"{p}pk": ident}) | Q(**{f"{p}province_id": ident})
+    if kind == "commune":
+        return Q(**{f"{p}pk": ident})
+    return NOTHING
+
+
+def clubs_for(user: Any) -> QuerySet[Club]:
+    from clubs.models import Club
+
+    return Club.objects.filter(club_q(user))
+
+
+def areas_for(user: Any) -> QuerySet[Area]:
+    """Areas the user works in: for a leader, the commune of their club."""
+    from clubs.models import Area
+
+    role = effective_role(user)
+    if role is None:
+        return Area.objects.none()
+    if role == Role.ADMIN:
+        return Area.objects.all()
+    kind, ident = _area_scope(user)
+    if kind == "club":
+        return Area.objects.filter(clubs__pk=ident)
+    return Area.objects.filter(area_q(user))
+
+
+def scope_q(model: type[models.Model], user: Any) -> Q:
+    """The Q that limits ``model`` to what ``user`` may see."""
+    from clubs.models import Area
+
+    if effective_role(user) == Role.ADMIN:
+        return Q()
+    if model is Area:
+        return Q(pk__in=areas_for(user).values("pk"))
+    club_path = getattr(model, "scope_club_path", None)
+    area_path = getattr(model, "scope_area_path", None)
+    extra = getattr(model, "scope_extra_q", None)
+    if club_path is None and area_path is None and extra is None:
+        raise TypeError(f"{model.__name__} declares no scope path: add scope_club_path.")
+    q = NOTHING
+    if club_path is not None:
+        q |= club_q(user, club_path)
+    if area_path is not None:
+        q |= area_q(user, area_path)
+    if extra is not None:
+        q |= extra(user)
+    return q
+
+
+def for_user(model_or_qs: type[M] | QuerySet[M], user: Any) -> QuerySet[M]:
+    """Every object of a model (or the given queryset) that ``user`` may see."""
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    q = scope_q(qs.model, user)
+    return qs.filter(q).distinct() if _needs_distinct(qs.model) else qs.filter(q)
+
+
+def _needs_distinct(model: type[models.Model]) -> bool:
+    return bool(getattr(model, "scope_distinct", False))
+
+
+def get_for_user(
+    model_or_qs: type[M] | QuerySet[M], user: Any, *, write: bool = False, **lookup: Any
+) -> M:
+    """One object in the user's scope. Outside it: 404. Read-only role writing: 403."""
+    try:
+        obj = for_user(model_or_qs, user).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if write:
+        require_write(user)
+    return obj

@@ -1,0 +1,61 @@
+"""Formatting used across the app: VND amounts, dates dd/mm/yyyy, query strings."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value: Any) -> str:
+    """1500000 -> "1.500.000 ₫" (VND has no decimals)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(Decimal(value).to_integral_value())
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+
+
+@register.filter
+def number(value: Any) -> str:
+    """1500000 -> "1.500.000"."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (ValueError, TypeError):
+        return str(value)
+
+
+@register.filter
+def dmy(value: Any) -> str:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return formats.date_format(value, "d/m/Y")
+    return "" if value is None else str(value)
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value):.{int(digits)}f}".replace(".", ",") + " %"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (for pagination and filters)."""
+    params = context["request"].GET.copy()
+    for key, val in kwargs.items():
+        if val in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = val
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

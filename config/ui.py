@@ -1,0 +1,36 @@
+"""Small helpers every list page uses: search, pagination, dd/mm/yyyy inputs."""
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from config.text import fold
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page (``?page=``); a bad or too-high number gives the nearest page."""
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def search_term(request: HttpRequest, param: str = "q") -> str:
+    """The folded search text from the query string ("Nguyễn" and "nguyen" match alike)."""
+    return fold(request.GET.get(param, ""))[:100]
+
+
+class DateInput(forms.DateInput):
+    """A dd/mm/yyyy text box with a numeric keyboard on phones."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+    default_error_messages = {"invalid": _("Hãy nhập ngày theo dạng dd/mm/yyyy.")}

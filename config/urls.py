@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import home
+from config import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", home, name="home"),
+    path("", include("clubs.urls")),
+    path("", include("members.urls")),
+    path("", include("funds.urls")),
+    path("trainings/", include("trainings.urls")),
+    path("reports/", include("reports.urls")),
+]
+
+admin.site.site_header = "ISHC Manager"
+admin.site.site_title = "ISHC Manager"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

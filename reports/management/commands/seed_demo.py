@@ -1,0 +1,33 @@
+"""Load the Lai Châu demo: areas, users, clubs and whatever each app adds. Idempotent."""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app's ``demo.seed(out)`` runs in this order; an app without demo data is skipped.
+DEMO_MODULES = [
+    "clubs.demo",
+    "accounts.demo",
+    "members.demo",
+    "clubs.demo_month",
+    "funds.demo",
+    "trainings.demo",
+    "reports.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data for Lai Châu (areas, the six demo users, clubs, members, …)."
+
+    def handle(self, *args, **options) -> None:
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Password for all users: Demo@12345"))

@@ -1,0 +1,93 @@
+"""The fixed cast every test can use (healthchecks' alice/bob/charlie, here by role).
+
+    province  — provincial staff of province A
+    commune   — commune staff of commune A1 (in province A)
+    leader    — leader of club_a (in commune A1)
+    leader2   — leader of club_b (in commune B1, province B): the outsider for everyone above
+    viewer    — read-only, scoped to province A
+    admin     — superuser
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, User
+from clubs.models import Area, Club
+from tests.factories import ClubFactory, CommuneFactory, ProvinceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(settings):
+    """Unit tests run tasks in-process; integration tests (marked) use a real worker."""
+    from config.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_lockout_leak(settings):
+    settings.AXES_ENABLED = True
+
+
+@dataclass
+class Cast:
+    province_a: Area
+    province_b: Area
+    commune_a1: Area
+    commune_a2: Area
+    commune_b1: Area
+    club_a: Club
+    club_a2: Club
+    club_b: Club
+    admin: User
+    province: User
+    commune: User
+    leader: User
+    leader2: User
+    viewer: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    province_a = ProvinceFactory(code="91", name="Tỉnh A")
+    province_b = ProvinceFactory(code="92", name="Tỉnh B")
+    commune_a1 = CommuneFactory(code="91001", name="Xã A Một", parent=province_a)
+    commune_a2 = CommuneFactory(code="91002", name="Xã A Hai", parent=province_a)
+    commune_b1 = CommuneFactory(code="92001", name="Xã B Một", parent=province_b)
+    club_a = ClubFactory(name="CLB LTH Bản Mới", commune=commune_a1)
+    club_a2 = ClubFactory(name="CLB LTH Bản Hon", commune=commune_a2)
+    club_b = ClubFactory(name="CLB LTH Khu 3", commune=commune_b1)
+    return Cast(
+        province_a=province_a,
+        province_b=province_b,
+        commune_a1=commune_a1,
+        commune_a2=commune_a2,
+        commune_b1=commune_b1,
+        club_a=club_a,
+        club_a2=club_a2,
+        club_b=club_b,
+        admin=UserFactory(
+            username="admin", role=Role.ADMIN, is_superuser=True, is_staff=True
+        ),
+        province=UserFactory(username="province", role=Role.PROVINCE, area=province_a),
+        commune=UserFactory(username="commune", role=Role.COMMUNE, area=commune_a1),
+        leader=UserFactory(username="leader", role=Role.CLUB_LEADER, club=club_a),
+        leader2=UserFactory(username="leader2", role=Role.CLUB_LEADER, club=club_b),
+        viewer=UserFactory(username="viewer", role=Role.VIEWER, area=province_a),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client signed in as that user."""
+
+    def _login(user: User):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,62 @@
+import pytest
+from django.core.management import call_command
+
+from clubs.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_areas_loads_the_country_once():
+    call_command("load_areas")
+    assert Area.objects.filter(level=Area.Level.PROVINCE).count() == 34
+    assert Area.objects.filter(level=Area.Level.COMMUNE).count() == 3321
+    lai_chau = Area.objects.get(level=Area.Level.PROVINCE, code="12")
+    assert lai_chau.name == "Lai Châu"
+    assert Area.objects.filter(level=Area.Level.COMMUNE, province=lai_chau).count() == 38
+    before = list(Area.objects.order_by("pk").values_list("pk", "code", "name", "parent_id"))
+    call_command("load_areas")
+    after = list(Area.objects.order_by("pk").values_list("pk", "code", "name", "parent_id"))
+    assert before == after
+
+
+def test_load_one_province():
+    call_command("load_areas", province="12")
+    assert Area.objects.filter(level=Area.Level.PROVINCE).count() == 1
+    assert Area.objects.filter(level=Area.Level.COMMUNE).count() == 38
+    assert Area.objects.filter(name="Phường Tân Phong").exists()
+
+
+def test_the_tree_holds_legacy_districts_and_successions():
+    from clubs.models import AreaSuccession
+
+    call_command("load_areas", province="12")
+    province = Area.objects.get(level=Area.Level.PROVINCE, code="12")
+    district = Area.objects.create(
+        level=Area.Level.DISTRICT, code="106", name="Huyện Tam Đường", parent=province, active=False
+    )
+    old = Area.objects.create(
+        level=Area.Level.COMMUNE, code="L-X", name="Xã Nà Tăm", parent=district, active=False
+    )
+    assert old.province == province
+    new = Area.objects.get(level=Area.Level.COMMUNE, name="Xã Bình Lư")
+    AreaSuccession.objects.create(old=old, new=new)
+    assert list(new.predecessors.values_list("old__name", flat=True)) == ["Xã Nà Tăm"]
+
+
+def test_seed_demo_twice_changes_nothing():
+    from django.contrib.auth import get_user_model
+
+    from clubs.models import Club
+
+    call_command("seed_demo")
+    counts = (Club.objects.count(), get_user_model().objects.count(), Area.objects.count())
+    call_command("seed_demo")
+    assert counts == (Club.objects.count(), get_user_model().objects.count(), Area.objects.count())
+    users = get_user_model().objects.in_bulk(
+        ["admin", "province", "commune", "leader", "leader2", "viewer"], field_name="username"
+    )
+    assert len(users) == 6
+    assert all(u.check_password("Demo@12345") for u in users.values())
+    assert users["leader"].club.commune == users["commune"].area
+    assert users["leader2"].club.commune != users["commune"].area
+    assert users["province"].area.code == "12"
