@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
-	mkdir -p var
+	mkdir -p var/static var/media
 	touch $@
 
 install: $(VENV)/.installed
@@ -45,13 +45,20 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	scripts/check_translations.sh
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+APPS := accounts clubs members trainings funds reports
+
+# Site-wide strings go to locale/, each app's (code and templates/<app>/) to <app>/locale/.
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location \
+	  --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench \
+	  $(foreach a,$(APPS),--ignore=$(a) --ignore=templates/$(a))
+	for a in $(APPS); do scripts/app_messages.sh $$a; done
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 worker: install

@@ -14,11 +14,11 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("area", "club")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Vai trò và phạm vi"), {"fields": ("role", "area", "club", "phone", "position")}),
+        (_("Role and scope"), {"fields": ("role", "area", "club", "phone", "position")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Vai trò và phạm vi"), {"fields": ("role", "area", "club")}),
+        (_("Role and scope"), {"fields": ("role", "area", "club")}),
     )
 
     def has_module_permission(self, request):

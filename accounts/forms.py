@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý chữ hoa, chữ thường."),
-        "inactive": _("Tài khoản này đã bị khóa."),
+        "invalid_login": _(
+            "The user name or password is wrong. Note that both are case-sensitive."
+        ),
+        "inactive": _("This account is disabled."),
     }
 
     def __init__(self, *args, **kwargs) -> None:

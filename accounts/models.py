@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Quản trị hệ thống")
-    PROVINCE = "province", _("Cán bộ Hội NCT tỉnh")
-    COMMUNE = "commune", _("Cán bộ Hội NCT xã/phường")
-    CLUB_LEADER = "club_leader", _("Ban chủ nhiệm CLB")
-    VIEWER = "viewer", _("Chỉ xem")
+    ADMIN = "admin", _("Administrator")
+    PROVINCE = "province", _("Provincial association staff")
+    COMMUNE = "commune", _("Commune association staff")
+    CLUB_LEADER = "club_leader", _("Club leader")
+    VIEWER = "viewer", _("Viewer (read only)")
 
 
 class User(AbstractUser):
@@ -19,30 +19,30 @@ class User(AbstractUser):
     club) by ``club``. What a user may see is decided in ``accounts.scoping`` alone.
     """
 
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     area = models.ForeignKey(
         "clubs.Area",
-        verbose_name=_("địa bàn"),
+        verbose_name=_("area"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text=_("Tỉnh hoặc xã/phường mà người dùng phụ trách."),
+        help_text=_("The province or commune/ward this user looks after."),
     )
     club = models.ForeignKey(
         "clubs.Club",
-        verbose_name=_("câu lạc bộ"),
+        verbose_name=_("club"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
-    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -61,14 +61,14 @@ class User(AbstractUser):
 
         errors = {}
         if self.role == Role.PROVINCE and (not self.area or self.area.level != Area.Level.PROVINCE):
-            errors["area"] = _("Cán bộ tỉnh phải được gắn với một tỉnh.")
+            errors["area"] = _("Provincial staff must be assigned to a province.")
         if self.role == Role.COMMUNE and (not self.area or self.area.level != Area.Level.COMMUNE):
-            errors["area"] = _("Cán bộ xã/phường phải được gắn với một xã/phường.")
+            errors["area"] = _("Commune staff must be assigned to a commune/ward.")
         if self.role == Role.CLUB_LEADER and not self.club:
-            errors["club"] = _("Ban chủ nhiệm phải được gắn với một câu lạc bộ.")
+            errors["club"] = _("A club leader must be assigned to a club.")
         if self.role == Role.VIEWER and not (self.area or self.club):
-            errors["area"] = _("Người chỉ xem cần một phạm vi: tỉnh, xã/phường hoặc câu lạc bộ.")
+            errors["area"] = _("A viewer needs a scope: a province, a commune/ward or a club.")
         if self.area and self.club:
-            errors["club"] = _("Chỉ chọn một phạm vi: địa bàn hoặc câu lạc bộ.")
+            errors["club"] = _("Choose one scope only: an area or a club.")
         if errors:
             raise ValidationError(errors)

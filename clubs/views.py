@@ -29,5 +29,5 @@ def area_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clubs/area_list.html",
-        {"page_obj": paginate(request, qs), "title": _("Xã/phường trong địa bàn")},
+        {"page_obj": paginate(request, qs), "title": _("Communes/wards in your area")},
     )

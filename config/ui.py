@@ -33,4 +33,4 @@ class DateInput(forms.DateInput):
 
 class DateField(forms.DateField):
     widget = DateInput
-    default_error_messages = {"invalid": _("Hãy nhập ngày theo dạng dd/mm/yyyy.")}
+    default_error_messages = {"invalid": _("Enter the date as dd/mm/yyyy.")}

@@ -28,7 +28,9 @@ def _broker_status() -> str:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
         return "ok" if client.ping() else "error"
     except Exception:
         logger.exception("healthz: broker check failed")

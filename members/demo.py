@@ -90,7 +90,7 @@ def seed(out: TextIO) -> None:
     for club in Club.objects.order_by("code"):
         if club.members.exists():
             continue
-        rng = random.Random(club.code)  # noqa: S311 - demo data, not security
+        rng = random.Random(club.code)
         rows = member_rows(club, rng, today)
         Member.objects.bulk_create(_with_keys(rows))
         created += len(rows)

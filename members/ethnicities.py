@@ -14,14 +14,14 @@ ETHNIC_GROUPS: list[str] = [
 assert len(ETHNIC_GROUPS) == 54  # noqa: S101 - a data error here must stop the app at start
 
 # Stored value: the official name; shown as is in both languages (proper names).
-ETHNICITY_CHOICES = [("", _("— chưa ghi —"))] + [(name, name) for name in ETHNIC_GROUPS]
+ETHNICITY_CHOICES = [("", _("— not recorded —"))] + [(name, name) for name in ETHNIC_GROUPS]
 
 _FOLDED = None
 
 
 def match_ethnicity(text: str) -> str | None:
     """The official group for a typed name ("hmong", "Mong", "Thai"), or None."""
-    global _FOLDED  # noqa: PLW0603
+    global _FOLDED
     from config.text import fold
 
     if _FOLDED is None:

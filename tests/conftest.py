@@ -1,11 +1,11 @@
 """The fixed cast every test can use (healthchecks' alice/bob/charlie, here by role).
 
-    province  — provincial staff of province A
-    commune   — commune staff of commune A1 (in province A)
-    leader    — leader of club_a (in commune A1)
-    leader2   — leader of club_b (in commune B1, province B): the outsider for everyone above
-    viewer    — read-only, scoped to province A
-    admin     — superuser
+province  — provincial staff of province A
+commune   — commune staff of commune A1 (in province A)
+leader    — leader of club_a (in commune A1)
+leader2   — leader of club_b (in commune B1, province B): the outsider for everyone above
+viewer    — read-only, scoped to province A
+admin     — superuser
 """
 
 from dataclasses import dataclass
@@ -71,9 +71,7 @@ def cast(db) -> Cast:
         club_a=club_a,
         club_a2=club_a2,
         club_b=club_b,
-        admin=UserFactory(
-            username="admin", role=Role.ADMIN, is_superuser=True, is_staff=True
-        ),
+        admin=UserFactory(username="admin", role=Role.ADMIN, is_superuser=True, is_staff=True),
         province=UserFactory(username="province", role=Role.PROVINCE, area=province_a),
         commune=UserFactory(username="commune", role=Role.COMMUNE, area=commune_a1),
         leader=UserFactory(username="leader", role=Role.CLUB_LEADER, club=club_a),

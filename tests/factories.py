@@ -68,6 +68,6 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "Demo@12345")
 
     @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook signature
+    def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
