@@ -191,6 +191,30 @@ ISHC_REPORT_DEADLINE_DAY = env.int("ISHC_REPORT_DEADLINE_DAY", default=5)
 # The most a club may lend in one loan, in VND.
 ISHC_MAX_LOAN_VND = env.int("ISHC_MAX_LOAN_VND", default=50_000_000)
 
+# --- Meeting reminders -------------------------------------------------------------------
+# Days before a meeting at which members are reminded (a club may set its own).
+ISHC_REMINDER_LEAD_DAYS = env.list("ISHC_REMINDER_LEAD_DAYS", cast=int, default=[3, 1])
+# Hour of the day (local time) at which a reminder falls due on its lead day.
+ISHC_REMINDER_SEND_HOUR = env.int("ISHC_REMINDER_SEND_HOUR", default=8)
+# A reminder not sent within this many hours of falling due is stale: skipped, never sent late.
+ISHC_REMINDER_MAX_AGE_HOURS = env.int("ISHC_REMINDER_MAX_AGE_HOURS", default=24)
+ISHC_REMINDER_MAX_ATTEMPTS = env.int("ISHC_REMINDER_MAX_ATTEMPTS", default=5)
+# No reminder is sent between these local times; it waits for the morning.
+ISHC_QUIET_HOURS = env.str("ISHC_QUIET_HOURS", default="21:00-07:00")
+# SMS: "console" (log, the default) or "http" (a gateway configured below).
+ISHC_SMS_BACKEND = env.str("ISHC_SMS_BACKEND", default="console")
+ISHC_SMS_CONSOLE_FILE = env.str("ISHC_SMS_CONSOLE_FILE", default="")
+ISHC_SMS_GATEWAY_URL = env.str("ISHC_SMS_GATEWAY_URL", default="")
+ISHC_SMS_GATEWAY_TOKEN = env.str("ISHC_SMS_GATEWAY_TOKEN", default="")
+ISHC_SMS_GATEWAY_TIMEOUT = env.float("ISHC_SMS_GATEWAY_TIMEOUT", default=10.0)
+ISHC_SMS_SENDER = env.str("ISHC_SMS_SENDER", default="HOINCT")
+# The member reminder; placeholders {club} {time} {date} {place}.
+ISHC_SMS_TEMPLATE = env.str("ISHC_SMS_TEMPLATE", default="")
+# Most Vietnamese gateways need plain ASCII; 160 characters (70 with diacritics) per SMS.
+ISHC_SMS_STRIP_DIACRITICS = env.bool("ISHC_SMS_STRIP_DIACRITICS", default=True)
+ISHC_SMS_MAX_LENGTH = env.int("ISHC_SMS_MAX_LENGTH", default=160)
+ISHC_SMS_MAX_LENGTH_UNICODE = env.int("ISHC_SMS_MAX_LENGTH_UNICODE", default=70)
+
 # --- Security ----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

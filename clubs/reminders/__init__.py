@@ -1,0 +1,1 @@
+"""Meeting reminders: an outbox of Reminder rows, planned and sent by Celery tasks."""

@@ -1,0 +1,149 @@
+"""Delivery channels behind one small interface: ``channel.send(to=…, text=…) -> provider id``.
+
+A channel raises ``TemporaryError`` for failures worth retrying (timeouts, 5xx, connection
+errors) and ``PermanentError`` for those that are not (4xx, a bad number). SMS goes to the
+console/log backend by default, or to an HTTP gateway configured by settings; e-mail uses
+Django's e-mail backends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from typing import Protocol
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    temporary = False
+
+
+class TemporaryError(DeliveryError):
+    temporary = True
+
+
+class PermanentError(DeliveryError):
+    temporary = False
+
+
+class Channel(Protocol):
+    def send(self, *, to: str, text: str, subject: str = "") -> str: ...
+
+
+def sms_text(text: str) -> str:
+    """The SMS body as the gateway needs it: without diacritics unless configured otherwise."""
+    if settings.ISHC_SMS_STRIP_DIACRITICS:
+        # fold() lower-cases; keep the case, only drop the marks (đ -> d, Ư -> U).
+        from unidecode import unidecode
+
+        text = unidecode(text)
+    return text
+
+
+def sms_fits(text: str) -> bool:
+    """Whether the text fits the configured SMS length (160 GSM characters, 70 with accents)."""
+    limit = settings.ISHC_SMS_MAX_LENGTH
+    if not text.isascii():
+        limit = min(limit, settings.ISHC_SMS_MAX_LENGTH_UNICODE)
+    return len(text) <= limit
+
+
+class ConsoleSmsBackend:
+    """Writes each SMS to the log (and, if set, appends a JSON line to ISHC_SMS_CONSOLE_FILE).
+
+    ``sent`` keeps the messages of this process so tests can count deliveries.
+    """
+
+    sent: list[dict] = []
+    _lock = threading.Lock()
+
+    def send(self, *, to: str, text: str, subject: str = "") -> str:
+        provider_id = f"console-{uuid.uuid4().hex[:12]}"
+        record = {"to": to, "text": text, "id": provider_id}
+        with self._lock:
+            ConsoleSmsBackend.sent.append(record)
+            path = settings.ISHC_SMS_CONSOLE_FILE
+            if path:
+                with open(path, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        logger.info("SMS to %s: %s", to, text)
+        return provider_id
+
+
+class HttpSmsBackend:
+    """POSTs ``{"to", "text", "sender"}`` as JSON to the gateway with a bearer token."""
+
+    def send(self, *, to: str, text: str, subject: str = "") -> str:
+        url = settings.ISHC_SMS_GATEWAY_URL
+        if not url:
+            raise PermanentError("ISHC_SMS_GATEWAY_URL is not set")
+        headers = {"Content-Type": "application/json"}
+        if settings.ISHC_SMS_GATEWAY_TOKEN:
+            headers["Authorization"] = f"Bearer {settings.ISHC_SMS_GATEWAY_TOKEN}"
+        payload = {"to": to, "text": text, "sender": settings.ISHC_SMS_SENDER}
+        try:
+            response = requests.post(
+                url, json=payload, headers=headers, timeout=settings.ISHC_SMS_GATEWAY_TIMEOUT
+            )
+        except requests.Timeout as exc:
+            raise TemporaryError(
+                f"gateway timed out after {settings.ISHC_SMS_GATEWAY_TIMEOUT}s"
+            ) from exc
+        except requests.RequestException as exc:
+            raise TemporaryError(f"gateway unreachable: {exc.__class__.__name__}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise TemporaryError(f"gateway answered {response.status_code}: {response.text[:200]}")
+        if response.status_code >= 400:
+            raise PermanentError(f"gateway refused ({response.status_code}): {response.text[:200]}")
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        return str(body.get("id") or body.get("message_id") or "")
+
+
+class EmailChannel:
+    def send(self, *, to: str, text: str, subject: str = "") -> str:
+        if not to:
+            raise PermanentError("no e-mail address")
+        try:
+            send_mail(subject or text[:60], text, None, [to], fail_silently=False)
+        except OSError as exc:  # SMTP and socket errors
+            raise TemporaryError(f"e-mail failed: {exc}") from exc
+        return ""
+
+
+def sms_backend() -> Channel:
+    name = settings.ISHC_SMS_BACKEND
+    if name == "http":
+        return HttpSmsBackend()
+    if name == "console":
+        return ConsoleSmsBackend()
+    raise PermanentError(f"unknown SMS backend {name!r}")
+
+
+def channel_for(kind: str) -> Channel:
+    if kind == "email":
+        return EmailChannel()
+    return sms_backend()
+
+
+__all__ = [
+    "Channel",
+    "ConsoleSmsBackend",
+    "DeliveryError",
+    "EmailChannel",
+    "HttpSmsBackend",
+    "PermanentError",
+    "TemporaryError",
+    "channel_for",
+    "sms_fits",
+    "sms_text",
+]
