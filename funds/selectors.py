@@ -1,0 +1,411 @@
+"""Reads: balances, entries, totals, loan positions, portfolio figures, plans, dues grid."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from accounts import scoping
+from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
+
+if TYPE_CHECKING:
+    from clubs.models import Club
+    from members.models import Member
+
+Dir = LedgerEntry.Direction
+Cat = LedgerEntry.Category
+
+SIGNED = Case(When(direction=Dir.IN, then=F("amount")), default=-F("amount"))
+PAR_DAYS = 30
+
+
+def fund_balance_sum(fund: Fund, until: datetime.date | None = None) -> int:
+    """SUM(in) − SUM(out) of a fund's entries, in SQL (optionally up to a date)."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if until is not None:
+        qs = qs.filter(date__lte=until)
+    return qs.aggregate(s=Coalesce(Sum(SIGNED), 0))["s"]
+
+
+def fund_list(*, viewer: Any) -> QuerySet[Fund]:
+    return scoping.for_user(Fund, viewer).select_related("club__commune", "owner_area")
+
+
+def club_funds(*, club: Club, viewer: Any) -> QuerySet[Fund]:
+    return fund_list(viewer=viewer).filter(club=club)
+
+
+def fund_entries(
+    *,
+    fund: Fund,
+    viewer: Any,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    category: str = "",
+    member: Member | None = None,
+) -> QuerySet[LedgerEntry]:
+    qs = scoping.for_user(LedgerEntry, viewer).filter(fund=fund)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if category:
+        qs = qs.filter(category=category)
+    if member is not None:
+        qs = qs.filter(member=member)
+    return qs.select_related("member", "created_by", "reverses", "reversed_by")
+
+
+def category_totals(entries: QuerySet[LedgerEntry]) -> list[dict[str, Any]]:
+    """Income and expense per category for the filtered entries (one grouped query)."""
+    labels = dict(Cat.choices)
+    rows = (
+        entries.order_by()
+        .values("category")
+        .annotate(
+            income=Coalesce(Sum("amount", filter=Q(direction=Dir.IN)), 0),
+            expense=Coalesce(Sum("amount", filter=Q(direction=Dir.OUT)), 0),
+        )
+        .order_by("category")
+    )
+    return [
+        {**r, "label": labels.get(r["category"], r["category"]), "net": r["income"] - r["expense"]}
+        for r in rows
+    ]
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LoanPosition:
+    """Where a loan stands on a date, computed from its schedule and its repayments."""
+
+    loan: Loan
+    as_of: datetime.date
+    outstanding: int = 0  # principal not yet repaid
+    paid: int = 0  # principal + interest repaid up to as_of
+    paid_principal: int = 0
+    paid_interest: int = 0
+    fell_due: int = 0  # principal + interest of installments due on or before as_of
+    arrears: int = 0  # what fell due and was not paid
+    days_overdue: int = 0
+    repayments: list[Repayment] = field(default_factory=list)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.days_overdue > PAR_DAYS
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+def loan_position(loan: Loan, as_of: datetime.date) -> LoanPosition:
+    """Uses ``loan.installments.all()`` and ``loan.repayments.all()`` (prefetch them).
+
+    Repayments are applied to installments oldest first, so an installment counts as paid on
+    a date once the repayments up to that date cover it and every installment before it.
+    """
+    pos = LoanPosition(loan=loan, as_of=as_of)
+    if loan.disbursed_on is None or loan.disbursed_on > as_of:
+        return pos
+    reps = [r for r in loan.repayments.all() if r.date <= as_of]
+    pos.repayments = reps
+    pos.paid_principal = sum(r.principal for r in reps)
+    pos.paid_interest = sum(r.interest for r in reps)
+    pos.paid = pos.paid_principal + pos.paid_interest
+    pos.outstanding = loan.principal - pos.paid_principal
+    cumulative = 0
+    for inst in sorted(loan.installments.all(), key=lambda i: i.seq):
+        if inst.due_on > as_of:
+            break
+        cumulative += inst.due_total
+        if cumulative > pos.paid and pos.days_overdue == 0 and inst.due_on < as_of:
+            pos.days_overdue = (as_of - inst.due_on).days
+    pos.fell_due = cumulative
+    pos.arrears = max(cumulative - pos.paid, 0)
+    if pos.outstanding == 0:
+        pos.arrears = pos.days_overdue = 0
+    return pos
+
+
+def loans_with_schedule(qs: QuerySet[Loan]) -> QuerySet[Loan]:
+    return qs.select_related("borrower", "fund").prefetch_related("installments", "repayments")
+
+
+def club_loans(*, club: Club, viewer: Any, status: str = "") -> QuerySet[Loan]:
+    qs = scoping.for_user(Loan, viewer).filter(fund__club=club)
+    if status:
+        qs = qs.filter(status=status)
+    return loans_with_schedule(qs)
+
+
+@dataclass
+class Portfolio:
+    loans: int = 0
+    active: int = 0
+    outstanding: int = 0
+    at_risk: int = 0  # outstanding principal of loans more than 30 days overdue
+    arrears: int = 0
+    overdue_loans: int = 0
+    fell_due: int = 0
+    collected_on_due: int = 0
+
+    @property
+    def par30(self) -> Decimal | None:
+        if not self.outstanding:
+            return None
+        return (Decimal(self.at_risk) * 100 / Decimal(self.outstanding)).quantize(Decimal("0.1"))
+
+    @property
+    def repayment_rate(self) -> Decimal | None:
+        if not self.fell_due:
+            return None
+        return (Decimal(self.collected_on_due) * 100 / Decimal(self.fell_due)).quantize(
+            Decimal("0.1")
+        )
+
+
+def portfolio(loans: list[Loan] | QuerySet[Loan], as_of: datetime.date) -> Portfolio:
+    """Outstanding, arrears, PAR30 and repayment rate of the loans on ``as_of``."""
+    p = Portfolio()
+    for loan in loans:
+        if loan.disbursed_on is None or loan.disbursed_on > as_of:
+            continue
+        pos = loan_position(loan, as_of)
+        p.loans += 1
+        if pos.outstanding > 0:
+            p.active += 1
+        p.outstanding += pos.outstanding
+        p.arrears += pos.arrears
+        p.fell_due += pos.fell_due
+        p.collected_on_due += min(pos.paid, pos.fell_due)
+        if pos.overdue:
+            p.overdue_loans += 1
+        if pos.at_risk:
+            p.at_risk += pos.outstanding
+    return p
+
+
+def club_portfolio(*, club: Club, as_of: datetime.date | None = None) -> Portfolio:
+    as_of = as_of or timezone.localdate()
+    qs = Loan.objects.filter(
+        fund__club=club, disbursed_on__isnull=False, disbursed_on__lte=as_of
+    ).prefetch_related("installments", "repayments")
+    return portfolio(qs, as_of)
+
+
+def next_meeting_date(club: Club, after: datetime.date) -> datetime.date:
+    """The club's next meeting day on or after ``after`` (30 days ahead without a fixed day)."""
+    day = getattr(club, "meeting_day", None)
+    if getattr(club, "meeting_rule", "") == "day_of_month" and day:
+        year, month = after.year, after.month
+        for _ in range(2):
+            candidate = datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+            if candidate >= after:
+                return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return after + datetime.timedelta(days=30)
+
+
+def due_at_next_meeting(
+    *, club: Club, viewer: Any, today: datetime.date | None = None
+) -> tuple[datetime.date, list[dict[str, Any]]]:
+    """(meeting date, rows of loans with money due by then: arrears and the next installment)."""
+    today = today or timezone.localdate()
+    meeting = next_meeting_date(club, today)
+    rows = []
+    for loan in club_loans(club=club, viewer=viewer, status=Loan.Status.ACTIVE).order_by(
+        "borrower__search_name", "pk"
+    ):
+        pos = loan_position(loan, meeting)
+        if pos.arrears > 0:
+            rows.append({"loan": loan, "position": pos, "due": pos.arrears})
+    return meeting, rows
+
+
+def member_loans(member: Member, viewer: Any) -> list[LoanPosition]:
+    """A member's loans with their repayments, for the member page (empty for viewers)."""
+    if not scoping.can_see_sensitive(viewer):
+        return []
+    today = timezone.localdate()
+    qs = loans_with_schedule(scoping.for_user(Loan, viewer).filter(borrower=member))
+    positions = []
+    for loan in qs:
+        pos = loan_position(loan, today)
+        pos.repayments = list(loan.repayments.all())
+        positions.append(pos)
+    return positions
+
+
+# --- monthly report hook -----------------------------------------------------------------
+
+
+def month_figures(club: Club, year: int, month: int) -> dict[str, Any]:
+    """Fund movements and loan figures of a club for one month (for the monthly report).
+
+    {"funds": [{"fund_id", "name", "kind", "income", "expense", "closing_balance"}],
+     "loans_disbursed_count", "loans_disbursed_amount", "repaid_principal", "repaid_interest",
+     "outstanding_principal" (at month end), "par30" (percent, Decimal or None)}
+    """
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    funds = list(
+        Fund.objects.filter(club=club)
+        .annotate(
+            income=Coalesce(
+                Sum(
+                    "entries__amount",
+                    filter=Q(entries__direction=Dir.IN, entries__date__range=(first, last)),
+                ),
+                0,
+            ),
+            expense=Coalesce(
+                Sum(
+                    "entries__amount",
+                    filter=Q(entries__direction=Dir.OUT, entries__date__range=(first, last)),
+                ),
+                0,
+            ),
+            closing=Coalesce(
+                Sum(
+                    Case(
+                        When(entries__direction=Dir.IN, then=F("entries__amount")),
+                        default=-F("entries__amount"),
+                    ),
+                    filter=Q(entries__date__lte=last),
+                ),
+                0,
+            ),
+        )
+        .order_by("kind", "pk")
+    )
+    disbursed = Loan.objects.filter(fund__club=club, disbursed_on__range=(first, last)).aggregate(
+        n=Count("pk"), amount=Coalesce(Sum("principal"), 0)
+    )
+    repaid = Repayment.objects.filter(loan__fund__club=club, date__range=(first, last)).aggregate(
+        principal=Coalesce(Sum("principal"), 0), interest=Coalesce(Sum("interest"), 0)
+    )
+    book = club_portfolio(club=club, as_of=last)
+    return {
+        "funds": [
+            {
+                "fund_id": f.pk,
+                "name": f.name,
+                "kind": f.kind,
+                "income": f.income,
+                "expense": f.expense,
+                "closing_balance": f.closing,
+            }
+            for f in funds
+        ],
+        "loans_disbursed_count": disbursed["n"],
+        "loans_disbursed_amount": disbursed["amount"],
+        "repaid_principal": repaid["principal"],
+        "repaid_interest": repaid["interest"],
+        "outstanding_principal": book.outstanding,
+        "par30": book.par30,
+    }
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+# What counts as money raised towards a plan: new money, not transfers or recycled principal.
+RAISED = [Cat.DUES, Cat.DONATION, Cat.GRANT, Cat.GOVERNMENT, Cat.LOAN_INTEREST, Cat.OTHER]
+RAISED_SIGNED = Case(
+    When(direction=Dir.IN, reverses__isnull=True, then=F("amount")),
+    When(direction=Dir.OUT, reverses__direction=Dir.IN, then=-F("amount")),
+    default=0,
+)
+
+
+def plans_with_progress(*, viewer: Any) -> list[dict[str, Any]]:
+    """Every plan in scope with what has been raised in its year (three queries)."""
+    plans = list(
+        scoping.for_user(FundPlan, viewer)
+        .select_related("fund__club", "fund__owner_area", "area")
+        .order_by("-year", "pk")
+    )
+    years = {p.year for p in plans}
+    base = LedgerEntry.objects.filter(category__in=RAISED, date__year__in=years).annotate(
+        year=ExtractYear("date")
+    )
+    by_fund: dict[tuple[int, int], int] = {}
+    fund_ids = [p.fund_id for p in plans if p.fund_id]
+    if fund_ids:
+        for r in (
+            base.filter(fund_id__in=fund_ids)
+            .order_by()
+            .values("fund_id", "year")
+            .annotate(s=Sum(RAISED_SIGNED))
+        ):
+            by_fund[(r["fund_id"], r["year"])] = r["s"] or 0
+    by_area: dict[tuple[int, str, int], int] = {}
+    area_ids = [p.area_id for p in plans if p.area_id]
+    if area_ids:
+        for r in (
+            base.filter(
+                Q(fund__owner_area_id__in=area_ids) | Q(fund__owner_area__province_id__in=area_ids)
+            )
+            .order_by()
+            .values("fund__owner_area_id", "fund__owner_area__province_id", "fund__kind", "year")
+            .annotate(s=Sum(RAISED_SIGNED))
+        ):
+            for area_id in (r["fund__owner_area_id"], r["fund__owner_area__province_id"]):
+                key = (area_id, r["fund__kind"], r["year"])
+                by_area[key] = by_area.get(key, 0) + (r["s"] or 0)
+    out = []
+    for p in plans:
+        raised = (
+            by_fund.get((p.fund_id, p.year), 0)
+            if p.fund_id
+            else by_area.get((p.area_id, p.kind, p.year), 0)
+        )
+        pct = (Decimal(raised) * 100 / Decimal(p.target)).quantize(Decimal("0.1"))
+        out.append({"plan": p, "raised": raised, "percent": pct, "bar": min(max(int(pct), 0), 100)})
+    return out
+
+
+# --- dues ------------------------------------------------------------------------------------
+
+
+def dues_grid(*, club: Club, year: int, members: list[Member]) -> list[dict[str, Any]]:
+    """One row per member: the amount paid for each month of ``year`` (None if unpaid)."""
+    paid: dict[tuple[int, int], int] = {}
+    for c in Contribution.objects.filter(club=club, year=year).values(
+        "member_id", "month", "amount"
+    ):
+        paid[(c["member_id"], c["month"])] = c["amount"]
+    return [
+        {
+            "member": m,
+            "months": [paid.get((m.pk, month)) for month in range(1, 13)],
+            "total": sum(paid.get((m.pk, month)) or 0 for month in range(1, 13)),
+        }
+        for m in members
+    ]
+
+
+def unpaid_members(*, club: Club, year: int, month: int) -> QuerySet[Member]:
+    """Current members with no dues recorded for the month."""
+    from members.models import Member
+
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return (
+        Member.objects.filter(club=club, joined_on__lte=last)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=last))
+        .exclude(contributions__year=year, contributions__month=month)
+        .order_by("search_name", "pk")
+    )
+
+
+def installments_of(loan: Loan) -> list[Installment]:
+    return sorted(loan.installments.all(), key=lambda i: i.seq)

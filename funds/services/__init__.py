@@ -1,0 +1,43 @@
+"""Writes to funds, the ledger, dues and loans (every one in a transaction, under row locks)."""
+
+from funds.services.dues import dues_record
+from funds.services.ledger import (
+    MAX_AMOUNT,
+    assert_month_open,
+    entry_record,
+    entry_reverse,
+    fund_create,
+    fund_transfer,
+    funds_for_new_club,
+    plan_create,
+)
+from funds.services.loans import (
+    build_schedule,
+    loan_approve,
+    loan_disburse,
+    loan_payoff,
+    loan_reject,
+    loan_repay,
+    loan_request,
+    payoff_amount,
+)
+
+__all__ = [
+    "MAX_AMOUNT",
+    "assert_month_open",
+    "build_schedule",
+    "dues_record",
+    "entry_record",
+    "entry_reverse",
+    "fund_create",
+    "fund_transfer",
+    "funds_for_new_club",
+    "loan_approve",
+    "loan_disburse",
+    "loan_payoff",
+    "loan_reject",
+    "loan_repay",
+    "loan_request",
+    "payoff_amount",
+    "plan_create",
+]

@@ -1,0 +1,333 @@
+"""The ledger: posting entries, reversals, transfers, funds and plans."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.models import Contribution, Fund, FundPlan, FundsError, LedgerEntry
+
+if TYPE_CHECKING:
+    from clubs.models import Area, Club
+    from members.models import Member
+
+try:
+    from clubs.locking import is_month_locked
+except ImportError:  # the monthly-report lock is optional
+
+    def is_month_locked(club: Any, day: datetime.date) -> bool:
+        return False
+
+
+# Larger than any real club or association fund; refuses typing mistakes and overflow.
+MAX_AMOUNT = 10**12
+
+Cat = LedgerEntry.Category
+Dir = LedgerEntry.Direction
+
+# Which way each category may go when a user records an entry by hand.
+CATEGORY_DIRECTIONS: dict[str, set[str]] = {
+    Cat.OPENING: {Dir.IN},
+    Cat.DONATION: {Dir.IN},
+    Cat.GRANT: {Dir.IN},
+    Cat.GOVERNMENT: {Dir.IN},
+    Cat.HARDSHIP: {Dir.OUT},
+    Cat.ACTIVITY: {Dir.OUT},
+    Cat.OTHER: {Dir.IN, Dir.OUT},
+}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def assert_month_open(club: Club | None, date: datetime.date) -> None:
+    """Refuse a write dated in a month whose report was approved (and so locked)."""
+    if club is not None and is_month_locked(club, date):
+        raise FundsError(
+            {
+                "date": _("The report for %(month)s is approved and locked.")
+                % {"month": f"{date:%m/%Y}"}
+            }
+        )
+
+
+def check_amount(amount: Any, field: str = "amount") -> int:
+    """A whole, positive number of VND not above ``MAX_AMOUNT``."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise FundsError({field: _("Enter a whole number of dong.")})
+    if amount <= 0:
+        raise FundsError({field: _("The amount must be greater than zero.")})
+    if amount > MAX_AMOUNT:
+        raise FundsError({field: _("The amount is too large.")})
+    return amount
+
+
+def _check_date(day: datetime.date, club: Club | None) -> None:
+    if day > today():
+        raise FundsError({"date": _("The date cannot be in the future.")})
+    assert_month_open(club, day)
+
+
+def lock_fund(fund_id: int) -> Fund:
+    # Row lock on the fund: two treasurers (or two repayments) posting at once must queue, so
+    # that each sees the other's entry in the balance check and in the next voucher number.
+    return Fund.objects.select_for_update().get(pk=fund_id)
+
+
+def post(
+    *,
+    fund: Fund,
+    date: datetime.date,
+    amount: int,
+    direction: str,
+    category: str,
+    by: Any,
+    member: Member | None = None,
+    payer: str = "",
+    note: str = "",
+    reverses: LedgerEntry | None = None,
+    transfer_group: uuid.UUID | None = None,
+    loan: Any = None,
+) -> LedgerEntry:
+    """Append one entry to a fund that the caller has locked with ``lock_fund``."""
+    check_amount(amount)
+    signed = amount if direction == Dir.IN else -amount
+    if fund.balance + signed < 0:
+        raise FundsError(
+            {
+                "amount": _("Not enough money in %(fund)s: the balance is %(balance)s ₫.")
+                % {"fund": fund.name, "balance": f"{fund.balance:,}".replace(",", ".")}
+            }
+        )
+    year = date.year
+    last = (
+        LedgerEntry.objects.filter(fund=fund, direction=direction, voucher_year=year).aggregate(
+            m=Max("voucher_seq")
+        )["m"]
+        or 0
+    )
+    seq = last + 1
+    prefix = "PT" if direction == Dir.IN else "PC"
+    entry = LedgerEntry(
+        fund=fund,
+        date=date,
+        amount=amount,
+        direction=direction,
+        category=category,
+        voucher_year=year,
+        voucher_seq=seq,
+        voucher_number=f"{prefix}-{year}-{seq:04d}",
+        member=member,
+        payer=payer[:200],
+        note=note[:300],
+        reverses=reverses,
+        transfer_group=transfer_group,
+        loan=loan,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:  # a second reversal of the same entry, lost race
+        raise FundsError(_("This entry has already been reversed.")) from exc
+    fund.balance += signed
+    fund.save(update_fields=["balance"])
+    return entry
+
+
+@transaction.atomic
+def entry_record(
+    *,
+    fund: Fund,
+    date: datetime.date,
+    amount: int,
+    direction: str,
+    category: str,
+    by: Any,
+    member: Member | None = None,
+    payer: str = "",
+    note: str = "",
+) -> LedgerEntry:
+    """Record an income or expense typed in by a treasurer."""
+    check_amount(amount)
+    allowed = CATEGORY_DIRECTIONS.get(category)
+    if allowed is None:
+        raise FundsError({"category": _("This category is recorded from its own page.")})
+    if direction not in allowed:
+        raise FundsError({"category": _("This category does not fit an entry of this direction.")})
+    if member is not None and member.club_id != fund.club_id:
+        raise FundsError({"member": _("The member is not in this fund's club.")})
+    _check_date(date, fund.club)
+    locked = lock_fund(fund.pk)
+    entry = post(
+        fund=locked,
+        date=date,
+        amount=amount,
+        direction=direction,
+        category=category,
+        by=by,
+        member=member,
+        payer=payer,
+        note=note,
+    )
+    fund.balance = locked.balance
+    return entry
+
+
+@transaction.atomic
+def entry_reverse(
+    *, entry: LedgerEntry, by: Any, note: str = "", date: datetime.date | None = None
+) -> list[LedgerEntry]:
+    """Cancel an entry with an opposite one linked to it (both legs for a transfer)."""
+    date = date or today()
+    if entry.reverses_id:
+        raise FundsError(_("A reversing entry cannot itself be reversed."))
+    if entry.loan_id:
+        raise FundsError(
+            _("Loan disbursements and repayments cannot be reversed from the cash book.")
+        )
+    legs = [entry]
+    if entry.transfer_group:
+        legs = list(LedgerEntry.objects.filter(transfer_group=entry.transfer_group).order_by("pk"))
+    fund_ids = sorted({leg.fund_id for leg in legs})
+    # Lock every fund involved, always in the same (pk) order so two transfers never deadlock.
+    locked = {
+        f.pk: f for f in Fund.objects.select_for_update().filter(pk__in=fund_ids).order_by("pk")
+    }
+    for leg in legs:
+        _check_date(date, locked[leg.fund_id].club)
+    if LedgerEntry.objects.filter(reverses__in=legs).exists():
+        raise FundsError(_("This entry has already been reversed."))
+    group = uuid.uuid4() if entry.transfer_group else None
+    # Post inflows first so reversing a transfer never trips the balance check in between.
+    reversals = []
+    for leg in sorted(legs, key=lambda e: e.direction == Dir.IN):
+        reversals.append(
+            post(
+                fund=locked[leg.fund_id],
+                date=date,
+                amount=leg.amount,
+                direction=Dir.IN if leg.direction == Dir.OUT else Dir.OUT,
+                category=leg.category,
+                by=by,
+                member=leg.member,
+                payer=leg.payer,
+                note=note or _("Reversal of %(voucher)s") % {"voucher": leg.voucher_number},
+                reverses=leg,
+                transfer_group=group,
+            )
+        )
+    # Dues paid by mistake: the month shows as unpaid again.
+    Contribution.objects.filter(entry__in=legs).delete()
+    return reversals
+
+
+@transaction.atomic
+def fund_transfer(
+    *,
+    source: Fund,
+    target: Fund,
+    amount: int,
+    date: datetime.date,
+    by: Any,
+    note: str = "",
+) -> tuple[LedgerEntry, LedgerEntry]:
+    """Move money between two funds: both legs or neither."""
+    check_amount(amount)
+    if source.pk == target.pk:
+        raise FundsError({"target": _("Choose a different fund to transfer to.")})
+    _check_date(date, source.club)
+    _check_date(date, target.club)
+    # Same lock order as entry_reverse (by pk) to avoid deadlocks between opposite transfers.
+    locked = {
+        f.pk: f
+        for f in Fund.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    }
+    group = uuid.uuid4()
+    out = post(
+        fund=locked[source.pk],
+        date=date,
+        amount=amount,
+        direction=Dir.OUT,
+        category=Cat.TRANSFER,
+        by=by,
+        payer=target.name,
+        note=note,
+        transfer_group=group,
+    )
+    into = post(
+        fund=locked[target.pk],
+        date=date,
+        amount=amount,
+        direction=Dir.IN,
+        category=Cat.TRANSFER,
+        by=by,
+        payer=source.name,
+        note=note,
+        transfer_group=group,
+    )
+    return out, into
+
+
+@transaction.atomic
+def fund_create(
+    *, kind: str, name: str, club: Club | None = None, owner_area: Area | None = None
+) -> Fund:
+    fund = Fund(kind=kind, name=name, club=club, owner_area=owner_area)
+    fund.full_clean()
+    fund.save()
+    return fund
+
+
+def funds_for_new_club(club: Club) -> list[Fund]:
+    """The two funds every club keeps (Decision 1336): income-generation and operating."""
+    made = []
+    for kind, name in (
+        (Fund.Kind.REVOLVING, "Quỹ tăng thu nhập (quay vòng)"),
+        (Fund.Kind.OPERATING, "Quỹ hoạt động"),
+    ):
+        fund, created = Fund.objects.get_or_create(club=club, kind=kind, defaults={"name": name})
+        if created:
+            made.append(fund)
+    return made
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    year: int,
+    target: int,
+    by: Any,
+    fund: Fund | None = None,
+    area: Area | None = None,
+    kind: str = Fund.Kind.CARE,
+    note: str = "",
+) -> FundPlan:
+    check_amount(target, "target")
+    if (fund is None) == (area is None):
+        raise FundsError({"fund": _("Choose either a fund or an area.")})
+    plan = FundPlan(
+        fund=fund,
+        area=area,
+        kind=fund.kind if fund else kind,
+        year=year,
+        target=target,
+        note=note,
+        created_by=by,
+    )
+    try:
+        plan.full_clean()
+    except ValidationError as exc:
+        raise FundsError(exc.message_dict) from exc
+    plan.save()
+    return plan

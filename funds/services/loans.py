@@ -1,0 +1,354 @@
+"""Loans from a club's revolving fund: request, approval, disbursement, schedule, repayment."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from funds.models import Fund, FundsError, Installment, LedgerEntry, Loan, Repayment
+from funds.services.ledger import _check_date, check_amount, lock_fund, post, today
+
+if TYPE_CHECKING:
+    from members.models import Member
+
+Cat = LedgerEntry.Category
+Dir = LedgerEntry.Direction
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+class ScheduleRow(TypedDict):
+    seq: int
+    due_on: datetime.date
+    principal: int
+    interest: int
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_interest(outstanding: int, monthly_rate: Decimal) -> int:
+    """Interest for one month on ``outstanding``, rounded half-up to a whole dong."""
+    value = Decimal(outstanding) * Decimal(monthly_rate) / Decimal(100)
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def build_schedule(
+    *, principal: int, monthly_rate: Decimal, term_months: int, method: str, start: datetime.date
+) -> list[ScheduleRow]:
+    """The repayment schedule; principal parts sum exactly to ``principal``.
+
+    Equal principal: ``principal // term`` a month, the last month takes the remainder;
+    interest each month on the principal still outstanding. Bullet: interest on the whole
+    principal every month, principal in the last month.
+    """
+    if not 1 <= term_months <= 36:
+        raise FundsError({"term_months": _("The term must be between 1 and 36 months.")})
+    rows: list[ScheduleRow] = []
+    outstanding = principal
+    base = principal // term_months
+    for seq in range(1, term_months + 1):
+        last = seq == term_months
+        if method == Loan.Method.BULLET:
+            part = principal if last else 0
+        else:
+            part = outstanding if last else base
+        rows.append(
+            {
+                "seq": seq,
+                "due_on": add_months(start, seq),
+                "principal": part,
+                "interest": month_interest(outstanding, monthly_rate),
+            }
+        )
+        outstanding -= part
+    return rows
+
+
+def available_balance(fund: Fund, exclude: Loan | None = None) -> int:
+    """Balance minus loans approved but not yet paid out (money already promised)."""
+    committed = Loan.objects.filter(fund=fund, status=Loan.Status.APPROVED)
+    if exclude is not None:
+        committed = committed.exclude(pk=exclude.pk)
+    return fund.balance - (committed.aggregate(s=Sum("principal"))["s"] or 0)
+
+
+def _check_limits(*, fund: Fund, principal: int, loan: Loan | None = None) -> None:
+    check_amount(principal, "principal")
+    limit = settings.ISHC_MAX_LOAN_VND
+    if principal > limit:
+        raise FundsError(
+            {"principal": _("A loan cannot be more than %(max)s ₫.") % {"max": vnd(limit)}}
+        )
+    available = available_balance(fund, exclude=loan)
+    if principal > available:
+        raise FundsError(
+            {
+                "principal": _("The fund has only %(available)s ₫ available to lend.")
+                % {"available": vnd(max(available, 0))}
+            }
+        )
+
+
+@transaction.atomic
+def loan_request(
+    *,
+    fund: Fund,
+    borrower: Member,
+    principal: int,
+    purpose: str,
+    term_months: int,
+    monthly_rate: Decimal,
+    method: str,
+    by: Any,
+    in_kind: str = "",
+    requested_on: datetime.date | None = None,
+) -> Loan:
+    """A member asks the board for a loan from the club's revolving fund."""
+    if fund.club_id is None or fund.club_id != borrower.club_id:
+        raise FundsError({"fund": _("The fund must belong to the borrower's club.")})
+    if fund.kind != Fund.Kind.REVOLVING:
+        raise FundsError({"fund": _("Loans are made from the revolving fund.")})
+    if borrower.left_on is not None:
+        raise FundsError({"borrower": _("This person has left the club.")})
+    _check_limits(fund=fund, principal=principal)
+    loan = Loan(
+        fund=fund,
+        borrower=borrower,
+        principal=principal,
+        purpose=purpose,
+        in_kind=in_kind,
+        term_months=term_months,
+        monthly_rate=monthly_rate,
+        method=method,
+        requested_on=requested_on or today(),
+        created_by=by,
+    )
+    try:
+        loan.full_clean()
+    except ValidationError as exc:
+        raise FundsError(exc.message_dict) from exc
+    loan.save()
+    return loan
+
+
+def _lock_loan(loan: Loan) -> Loan:
+    # Row lock on the loan: two repayments (or a repayment and a disbursement) recorded at the
+    # same time must see each other's installment updates. Loans are locked before funds.
+    return (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("fund__club", "borrower")
+        .get(pk=loan.pk)
+    )
+
+
+@transaction.atomic
+def loan_approve(*, loan: Loan, by: Any, on: datetime.date | None = None, note: str = "") -> Loan:
+    """The board approves a requested loan."""
+    locked = _lock_loan(loan)
+    if locked.status != Loan.Status.REQUESTED:
+        raise FundsError(_("Only a requested loan can be approved."))
+    _check_limits(fund=locked.fund, principal=locked.principal, loan=locked)
+    locked.status = Loan.Status.APPROVED
+    locked.approved_on = on or today()
+    locked.approved_by = by
+    locked.decision_note = note
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def loan_reject(*, loan: Loan, by: Any, note: str = "", on: datetime.date | None = None) -> Loan:
+    locked = _lock_loan(loan)
+    if locked.status not in (Loan.Status.REQUESTED, Loan.Status.APPROVED):
+        raise FundsError(_("Only a loan not yet disbursed can be rejected."))
+    locked.status = Loan.Status.REJECTED
+    locked.approved_on = on or today()
+    locked.approved_by = by
+    locked.decision_note = note
+    locked.closed_on = locked.approved_on
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def loan_disburse(*, loan: Loan, by: Any, on: datetime.date | None = None) -> LedgerEntry:
+    """Pay out an approved loan (a ledger outflow) and write its schedule."""
+    on = on or today()
+    locked = _lock_loan(loan)
+    if locked.status != Loan.Status.APPROVED:
+        raise FundsError(_("Only an approved loan can be disbursed."))
+    if locked.approved_on and on < locked.approved_on:
+        raise FundsError({"date": _("A loan cannot be disbursed before it was approved.")})
+    _check_date(on, locked.fund.club)
+    if locked.principal > settings.ISHC_MAX_LOAN_VND:
+        raise FundsError(
+            _("A loan cannot be more than %(max)s ₫.") % {"max": vnd(settings.ISHC_MAX_LOAN_VND)}
+        )
+    fund = lock_fund(locked.fund_id)
+    entry = post(
+        fund=fund,
+        date=on,
+        amount=locked.principal,
+        direction=Dir.OUT,
+        category=Cat.LOAN_DISBURSEMENT,
+        by=by,
+        member=locked.borrower,
+        payer=locked.borrower.full_name,
+        note=locked.in_kind or locked.purpose,
+        loan=locked,
+    )
+    Installment.objects.bulk_create(
+        Installment(loan=locked, **row)
+        for row in build_schedule(
+            principal=locked.principal,
+            monthly_rate=locked.monthly_rate,
+            term_months=locked.term_months,
+            method=locked.method,
+            start=on,
+        )
+    )
+    locked.status = Loan.Status.ACTIVE
+    locked.disbursed_on = on
+    locked.save()
+    loan.status, loan.disbursed_on = locked.status, on
+    return entry
+
+
+def allocate(installments: list[Installment], amount: int) -> tuple[int, int]:
+    """Apply ``amount``: oldest installment first, its interest before its principal."""
+    remaining = amount
+    principal = interest = 0
+    for inst in installments:
+        if remaining == 0:
+            break
+        owe = inst.interest - inst.waived_interest - inst.paid_interest
+        pay = min(owe, remaining)
+        inst.paid_interest += pay
+        interest += pay
+        remaining -= pay
+        owe = inst.principal - inst.paid_principal
+        pay = min(owe, remaining)
+        inst.paid_principal += pay
+        principal += pay
+        remaining -= pay
+    if remaining:
+        raise FundsError({"amount": _("The repayment is more than what is owed.")})
+    return principal, interest
+
+
+def _payoff(installments: list[Installment], on: datetime.date) -> tuple[int, dict[int, int]]:
+    """(amount to settle the loan on ``on``, interest waived per installment id).
+
+    Everything due up to ``on`` plus the current month's interest is paid; interest of the
+    months after that is waived.
+    """
+    total = 0
+    waive: dict[int, int] = {}
+    current_seen = False
+    for inst in installments:
+        if inst.due_on <= on or not current_seen:
+            if inst.due_on > on:
+                current_seen = True
+            total += inst.unpaid
+        else:
+            owe_interest = inst.interest - inst.waived_interest - inst.paid_interest
+            waive[inst.pk] = owe_interest
+            total += inst.unpaid - owe_interest
+    return total, waive
+
+
+def payoff_amount(loan: Loan, on: datetime.date) -> int:
+    return _payoff(list(loan.installments.order_by("seq")), on)[0]
+
+
+def _repay(
+    *, loan: Loan, amount: int, on: datetime.date, by: Any, note: str, early: bool
+) -> Repayment:
+    check_amount(amount)
+    locked = _lock_loan(loan)
+    if locked.status != Loan.Status.ACTIVE:
+        raise FundsError(_("Only a disbursed loan that is not repaid can take repayments."))
+    if locked.disbursed_on and on < locked.disbursed_on:
+        raise FundsError({"date": _("The date is before the loan was disbursed.")})
+    _check_date(on, locked.fund.club)
+    installments = list(locked.installments.order_by("seq"))
+    if early:
+        amount, waive = _payoff(installments, on)
+        for inst in installments:
+            inst.waived_interest += waive.get(inst.pk, 0)
+    owed = sum(i.unpaid for i in installments)
+    if amount > owed:
+        raise FundsError(
+            {
+                "amount": _("The repayment is more than what is owed (%(owed)s ₫).")
+                % {"owed": vnd(owed)}
+            }
+        )
+    principal, interest = allocate(installments, amount)
+    fund = lock_fund(locked.fund_id)
+    common = {
+        "fund": fund,
+        "date": on,
+        "direction": Dir.IN,
+        "by": by,
+        "member": locked.borrower,
+        "payer": locked.borrower.full_name,
+        "loan": locked,
+    }
+    interest_entry = principal_entry = None
+    if interest:
+        interest_entry = post(amount=interest, category=Cat.LOAN_INTEREST, note=note, **common)
+    if principal:
+        principal_entry = post(amount=principal, category=Cat.LOAN_PRINCIPAL, note=note, **common)
+    Installment.objects.bulk_update(
+        installments, ["paid_principal", "paid_interest", "waived_interest"]
+    )
+    repayment = Repayment.objects.create(
+        loan=locked,
+        date=on,
+        amount=amount,
+        principal=principal,
+        interest=interest,
+        early=early,
+        principal_entry=principal_entry,
+        interest_entry=interest_entry,
+        note=note,
+        created_by=by,
+    )
+    if all(i.unpaid == 0 for i in installments):
+        locked.status = Loan.Status.REPAID
+        locked.closed_on = on
+        locked.save()
+        loan.status = locked.status
+    return repayment
+
+
+@transaction.atomic
+def loan_repay(
+    *, loan: Loan, amount: int, by: Any, on: datetime.date | None = None, note: str = ""
+) -> Repayment:
+    """A borrower pays back (usually at the monthly meeting)."""
+    return _repay(loan=loan, amount=amount, on=on or today(), by=by, note=note, early=False)
+
+
+@transaction.atomic
+def loan_payoff(
+    *, loan: Loan, by: Any, on: datetime.date | None = None, note: str = ""
+) -> Repayment:
+    """Early repayment: settle the whole loan; interest after the current month is waived."""
+    return _repay(loan=loan, amount=1, on=on or today(), by=by, note=note, early=True)
