@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import User
+from clubs.models import Area
+from config.ui import DateField
+from members.models import Member
+from trainings.imports import MAX_FILE_BYTES, area_choices
+from trainings.models import Participant, Trainer, Training, TrainingSession
+
+
+class TrainingForm(forms.ModelForm):
+    starts_on = DateField(label=_("first day"))
+    ends_on = DateField(label=_("last day"))
+
+    class Meta:
+        model = Training
+        fields = [
+            "title",
+            "organiser",
+            "partners",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "topics",
+            "audience",
+            "capacity",
+            "status",
+        ]
+        widgets = {"topics": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff organise events for the areas they work in, nowhere else.
+        self.fields["organiser"].queryset = (
+            scoping.areas_for(user)
+            .filter(level__in=[Area.Level.PROVINCE, Area.Level.COMMUNE], active=True)
+            .order_by("level", "name")
+        )
+        self.fields["capacity"].widget.attrs["inputmode"] = "numeric"
+
+
+class TrainerForm(forms.ModelForm):
+    class Meta:
+        model = Trainer
+        fields = ["name", "title"]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["starts_at", "ends_at", "venue", "agenda"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.full_name} — {obj.club.name}"
+
+
+class ParticipantForm(forms.ModelForm):
+    member = MemberChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        label=_("club member"),
+        help_text=_("Current board members of clubs in your area."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "full_name",
+            "position",
+            "title",
+            "unit",
+            "area",
+            "sex",
+            "ethnicity",
+            "phone",
+            "user",
+            "member",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args: Any, training: Training, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.training = training
+        self.fields["area"].queryset = area_choices(training).order_by("level", "name")
+        self.fields["user"].queryset = User.objects.filter(
+            Q(club__in=scoping.clubs_for(user)) | Q(area__in=scoping.areas_for(user)),
+            is_active=True,
+        ).order_by("last_name", "first_name")
+        self.fields["member"].queryset = (
+            scoping.for_user(Member, user)
+            .filter(
+                left_on__isnull=True,
+                pk__in=Member.objects.filter(board_positions__end_on__isnull=True).values("pk"),
+            )
+            .select_related("club")
+            .order_by("search_name")
+        )
+        if not scoping.can_see_sensitive(user):
+            del self.fields["ethnicity"]
+
+    def validate_unique(self) -> None:
+        # Duplicates are found by the service, which explains which person is the twin.
+        pass
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_(
+            "First sheet; columns: Họ và tên, Chức vụ, Đơn vị, Địa bàn, Giới tính, Dân tộc, "
+            "Điện thoại."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large (limit 5 MB)."))
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an Excel file ending in .xlsx."))
+        return f
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    file = forms.FileField(label=_("file (PDF, docx, xlsx, pptx, JPEG, PNG; at most 20 MB)"))
+    name = forms.CharField(
+        label=_("file name shown"),
+        required=False,
+        max_length=200,
+        help_text=_("Empty: the uploaded file's name."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.pptx,.jpg,.jpeg,.png"
