@@ -1,15 +1,45 @@
+"""Club pages: the list, a club's page, founding and profile, status, board, composition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import scoping
-from clubs.models import Area, Club
+from clubs import selectors, services
+from clubs.forms import (
+    BoardEndForm,
+    BoardForm,
+    ClubFilterForm,
+    ClubForm,
+    ClubProfileForm,
+    StatusForm,
+)
+from clubs.history import history_entries
+from clubs.models import Area, BoardPosition, Club
 from config.ui import paginate, search_term
 
 
+def form_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Shows a service's error next to the matching field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 @login_required
+@require_safe
 def area_list(request: HttpRequest) -> HttpResponse:
     """The communes/wards in the user's scope with their club counts."""
     qs = (
@@ -31,3 +61,228 @@ def area_list(request: HttpRequest) -> HttpResponse:
         "clubs/area_list.html",
         {"page_obj": paginate(request, qs), "title": _("Communes/wards in your area")},
     )
+
+
+@login_required
+@require_safe
+def club_list(request: HttpRequest) -> HttpResponse:
+    """Clubs in scope with their composition flags; search and filters run in SQL."""
+    from members.models import CompositionTarget
+
+    filter_form = ClubFilterForm(request.GET or None, user=request.user)
+    target = CompositionTarget.current()
+    qs = selectors.club_list(
+        viewer=request.user,
+        term=search_term(request),
+        filters={**filter_form.values(), "target": target},
+    )
+    page = paginate(request, qs)
+    rows = [(club, _composition_of(club, target)) for club in page]
+    return render(
+        request,
+        "clubs/club_list.html",
+        {
+            "title": _("Clubs"),
+            "page_obj": page,
+            "rows": rows,
+            "filter_form": filter_form,
+            "target": target,
+            "can_create": scoping.is_staff_role(request.user),
+        },
+    )
+
+
+def _composition_of(club: Club, target: Any) -> Any:
+    from members.selectors import Composition
+
+    return Composition.from_row(club, target)
+
+
+@login_required
+@require_safe
+def club_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from members.selectors import club_composition
+
+    club = scoping.get_for_user(
+        Club.objects.select_related("commune", "commune__province", "legacy_commune"),
+        request.user,
+        pk=pk,
+    )
+    staff = scoping.is_staff_role(request.user)
+    return render(
+        request,
+        "clubs/club_detail.html",
+        {
+            "title": club.name,
+            "club": club,
+            "composition": club_composition(club=club),
+            "board": selectors.board(club=club),
+            "status_changes": selectors.status_history(club=club),
+            "history": history_entries(club, limit=20) if staff else None,
+            "can_edit": scoping.can_write(request.user),
+            "can_found": staff,
+            "status_form": StatusForm(initial={"status": club.status}) if staff else None,
+        },
+    )
+
+
+@login_required
+def club_create(request: HttpRequest) -> HttpResponse:
+    """Commune and provincial staff record a newly founded club."""
+    if not (scoping.is_staff_role(request.user) and scoping.can_write(request.user)):
+        raise PermissionDenied
+    form = ClubForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            club = services.club_create(club=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Club “%(name)s” recorded.") % {"name": club.name})
+            return redirect("clubs:club_detail", pk=club.pk)
+    return render(
+        request,
+        "components/form_page.html",
+        {"title": _("New club"), "form": form, "cancel_url": _url("clubs:club_list")},
+    )
+
+
+@login_required
+def club_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff edit the whole record; a leader edits only their own club's profile."""
+    club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
+    form_class = ClubForm if scoping.is_staff_role(request.user) else ClubProfileForm
+    form = form_class(request.POST or None, instance=club, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_update(club=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Club details saved."))
+            return redirect("clubs:club_detail", pk=club.pk)
+    return render(
+        request,
+        "components/form_page.html",
+        {
+            "title": _("Edit club"),
+            "subtitle": club.name,
+            "form": form,
+            "cancel_url": _url("clubs:club_detail", pk=club.pk),
+        },
+    )
+
+
+@login_required
+def club_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Association staff pause, dissolve or reactivate a club, with a date and a reason."""
+    club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
+    if not scoping.is_staff_role(request.user):
+        raise PermissionDenied
+    form = StatusForm(request.POST or None, initial={"status": club.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_change_status(club=club, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Club status changed."))
+            return redirect("clubs:club_detail", pk=club.pk)
+    return render(
+        request,
+        "components/form_page.html",
+        {
+            "title": _("Change club status"),
+            "subtitle": club.name,
+            "form": form,
+            "cancel_url": _url("clubs:club_detail", pk=club.pk),
+        },
+    )
+
+
+@login_required
+def board_add(request: HttpRequest, pk: int) -> HttpResponse:
+    club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
+    form = BoardForm(request.POST or None, club=club, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_add(club=club, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Board member added."))
+            return redirect("clubs:club_detail", pk=club.pk)
+    return render(
+        request,
+        "components/form_page.html",
+        {
+            "title": _("Add to the management board"),
+            "subtitle": club.name,
+            "form": form,
+            "cancel_url": _url("clubs:club_detail", pk=club.pk),
+        },
+    )
+
+
+@login_required
+def board_end(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+    seat = scoping.get_for_user(
+        BoardPosition.objects.select_related("member", "club"),
+        request.user,
+        pk=seat_pk,
+        club_id=pk,
+        write=True,
+    )
+    form = BoardEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_end(seat=seat, end_on=form.cleaned_data["end_on"], by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Term ended."))
+            return redirect("clubs:club_detail", pk=seat.club_id)
+    return render(
+        request,
+        "components/form_page.html",
+        {
+            "title": _("End a board term"),
+            "subtitle": f"{seat.get_position_display()}: {seat.member}",
+            "form": form,
+            "submit_label": _("End the term"),
+            "cancel_url": _url("clubs:club_detail", pk=seat.club_id),
+        },
+    )
+
+
+@login_required
+@require_safe
+def area_composition(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commune's or province's composition, summed over its clubs, and each club's flags."""
+    from members.models import CompositionTarget
+    from members.selectors import area_clubs, area_composition, with_composition
+
+    area = scoping.get_for_user(Area, request.user, pk=pk)
+    target = CompositionTarget.current()
+    clubs = with_composition(
+        area_clubs(area=area, viewer=request.user).select_related("commune")
+    ).order_by("commune__name", "name", "pk")
+    page = paginate(request, clubs)
+    return render(
+        request,
+        "clubs/area_composition.html",
+        {
+            "title": _("Composition of clubs: %(area)s") % {"area": area.name},
+            "area": area,
+            "composition": area_composition(area=area, viewer=request.user),
+            "page_obj": page,
+            "rows": [(club, _composition_of(club, target)) for club in page],
+            "target": target,
+        },
+    )
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_scoping import ScopedAdminMixin
-from members.models import Member
+from accounts import scoping
+from accounts.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from members.models import CareAssignment, CompositionTarget, ImportJob, Member
 
 
 @admin.register(Member)
@@ -13,3 +15,64 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("full_name", "search_name", "phone")
     autocomplete_fields = ("club",)
     raw_id_fields = ("previous_record", "consent_recorded_by")
+
+
+@admin.register(CompositionTarget)
+class CompositionTargetAdmin(admin.ModelAdmin):
+    """One row of targets, edited by admins only."""
+
+    list_display = (
+        "__str__",
+        "min_members",
+        "max_members",
+        "women_min",
+        "older_min",
+        "younger_min",
+        "poor_min",
+        "min_volunteers",
+    )
+    fieldsets = (
+        (None, {"fields": (("min_members", "max_members"), "min_volunteers")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("women_min", "women_max"),
+                    ("older_min", "older_max"),
+                    ("younger_min", "younger_max"),
+                    ("poor_min", "poor_max"),
+                )
+            },
+        ),
+    )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scoping.is_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return scoping.is_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return scoping.is_admin(request.user) and not CompositionTarget.objects.exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return scoping.is_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CareAssignment)
+class CareAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("volunteer", "recipient", "start_on", "end_on")
+    list_select_related = ("volunteer", "recipient")
+    raw_id_fields = ("volunteer", "recipient", "created_by")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ScopedModelAdmin):
+    list_display = ("club", "filename", "status", "total", "created_count", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("club",)
+    readonly_fields = ("rows", "problems")
+    raw_id_fields = ("club", "created_by")

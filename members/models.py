@@ -150,3 +150,175 @@ class Member(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+    @property
+    def age(self) -> int:
+        """Age today (by year of birth when the date is not known)."""
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
+
+
+class CompositionTarget(models.Model):
+    """The composition targets a club is measured against (Decision 1336; Lai Châu's plan).
+
+    One row, edited by admins; the figures are targets that flag a club, never rules that
+    block data entry. Shares are whole percentages of the club's active members.
+    """
+
+    min_members = models.PositiveSmallIntegerField(_("fewest members"), default=50)
+    max_members = models.PositiveSmallIntegerField(_("most members"), default=70)
+    women_min = models.PositiveSmallIntegerField(_("women, lowest %"), default=60)
+    women_max = models.PositiveSmallIntegerField(_("women, highest %"), default=70)
+    older_min = models.PositiveSmallIntegerField(_("older people, lowest %"), default=60)
+    older_max = models.PositiveSmallIntegerField(_("older people, highest %"), default=70)
+    younger_min = models.PositiveSmallIntegerField(_("younger people, lowest %"), default=30)
+    younger_max = models.PositiveSmallIntegerField(_("younger people, highest %"), default=40)
+    poor_min = models.PositiveSmallIntegerField(_("poor or near-poor, lowest %"), default=60)
+    poor_max = models.PositiveSmallIntegerField(_("poor or near-poor, highest %"), default=70)
+    min_volunteers = models.PositiveSmallIntegerField(_("fewest home-care volunteers"), default=5)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("composition target")
+        verbose_name_plural = _("composition targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_members__lte=models.F("max_members"))
+                & models.Q(women_min__lte=models.F("women_max"))
+                & models.Q(older_min__lte=models.F("older_max"))
+                & models.Q(younger_min__lte=models.F("younger_max"))
+                & models.Q(poor_min__lte=models.F("poor_max")),
+                name="composition_target_ranges",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(women_max__lte=100)
+                & models.Q(older_max__lte=100)
+                & models.Q(younger_max__lte=100)
+                & models.Q(poor_max__lte=100),
+                name="composition_target_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Composition targets"))
+
+    @classmethod
+    def current(cls) -> "CompositionTarget":
+        """The row in force (the first); the defaults if an admin deleted it."""
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class CareAssignment(models.Model):
+    """A home-care volunteer looking after a member who needs care, for a period."""
+
+    volunteer = models.ForeignKey(
+        Member,
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="care_given",
+    )
+    recipient = models.ForeignKey(
+        Member,
+        verbose_name=_("care recipient"),
+        on_delete=models.PROTECT,
+        related_name="care_received",
+    )
+    start_on = models.DateField(_("from"), default=datetime.date.today)
+    end_on = models.DateField(_("to"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_club_path = "volunteer__club"
+
+    class Meta:
+        verbose_name = _("care assignment")
+        verbose_name_plural = _("care assignments")
+        ordering = ["-start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="care_assignment_period_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(volunteer=models.F("recipient")),
+                name="care_assignment_not_self",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "end_on"], name="care_recipient_current")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.recipient}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.volunteer_id and self.recipient_id:
+            if self.volunteer_id == self.recipient_id:
+                raise ValidationError(_("A volunteer cannot be their own care recipient."))
+            if self.volunteer.club_id != self.recipient.club_id:
+                raise ValidationError(
+                    _("The volunteer and the recipient must be in the same club.")
+                )
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_on is None
+
+
+class ImportJob(models.Model):
+    """One upload of a member list from Excel: checked rows, then committed all or none.
+
+    The parsed rows wait here (as JSON, not as a file on disk) between the preview and the
+    commit; they are cleared once the import is done.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Checked, waiting for confirmation")
+        QUEUED = "queued", _("Waiting to run")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    club = models.ForeignKey(
+        "clubs.Club", verbose_name=_("club"), on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    rows = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveIntegerField(_("rows done"), default=0)
+    created_count = models.PositiveIntegerField(_("members added"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_club_path = "club"
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.club}: {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.progress / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,178 @@
+"""Forms for clubs: founding and profile, status, management board, list filters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from clubs.models import Area, BoardPosition, Club
+from config.ui import DateField
+
+SELECT = {"class": "form-select"}
+
+PROFILE_FIELDS = [
+    "name",
+    "village",
+    "meeting_rule",
+    "meeting_day",
+    "meeting_week",
+    "meeting_weekday",
+    "meeting_time",
+    "meeting_every_months",
+    "meeting_place",
+    "supporter",
+    "supporter_note",
+]
+FOUNDING_FIELDS = [
+    "code",
+    "commune",
+    "founded_on",
+    "decision_number",
+    "decision_date",
+    "decision_issuer",
+    "launched_on",
+]
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def communes_for(user: Any) -> Any:
+    return (
+        scoping.areas_for(user)
+        .filter(level=Area.Level.COMMUNE, active=True)
+        .select_related("province")
+        .order_by("name")
+    )
+
+
+class ClubProfileForm(forms.ModelForm):
+    """What a club's own leader may change: its name, village, meeting rule and support."""
+
+    class Meta:
+        model = Club
+        fields = PROFILE_FIELDS
+        widgets = {"meeting_time": forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"})}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ClubForm(ClubProfileForm):
+    """The whole club record, for association staff: founding decision and commune too."""
+
+    founded_on = DateField(label=_("Founded on"), required=False)
+    decision_date = DateField(label=_("Decision date"), required=False)
+    launched_on = DateField(label=_("Launch ceremony date"), required=False)
+
+    class Meta(ClubProfileForm.Meta):
+        fields = FOUNDING_FIELDS + PROFILE_FIELDS
+        help_texts = {"code": _("Leave empty to get one made from the commune code.")}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["code"].required = False
+        self.fields["commune"].queryset = communes_for(user)
+        self.fields["decision_issuer"].help_text = _("For example: UBND xã Bình Lư")
+
+    def clean_code(self) -> str:
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        decision_date, founded_on = data.get("decision_date"), data.get("founded_on")
+        if decision_date and decision_date > _today():
+            self.add_error("decision_date", _("The decision date cannot be in the future."))
+        if decision_date and founded_on and founded_on < decision_date:
+            self.add_error("founded_on", _("A club is founded on or after its founding decision."))
+        return data
+
+    def _post_clean(self) -> None:
+        # An empty code is filled in by the service; let the model check everything else.
+        if not self.cleaned_data.get("code") and "code" not in self._errors:
+            self.instance.code = "-"
+            super()._post_clean()
+            self.instance.code = ""
+        else:
+            super()._post_clean()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=Club.Status.choices, widget=forms.Select(attrs=SELECT)
+    )
+    changed_on = DateField(label=_("Date"), initial=_today)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BoardForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Member"), queryset=None, widget=forms.Select(attrs=SELECT)
+    )
+    position = forms.ChoiceField(
+        label=_("Position"),
+        choices=BoardPosition.Position.choices,
+        widget=forms.Select(attrs=SELECT),
+    )
+    start_on = DateField(label=_("Term starts"), initial=_today)
+    end_on = DateField(label=_("Term ends"), required=False)
+
+    def __init__(self, *args: Any, club: Club, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from members.models import Member  # the board is made of members (string FK)
+
+        self.fields["member"].queryset = (
+            scoping.for_user(Member, user)
+            .filter(club=club, left_on__isnull=True)
+            .order_by("search_name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_on"), data.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", _("The end of the term must be after its start."))
+        return data
+
+
+class BoardEndForm(forms.Form):
+    end_on = DateField(label=_("Term ends"), initial=_today)
+
+
+class ClubFilterForm(forms.Form):
+    commune = forms.ModelChoiceField(
+        label=_("Commune/ward"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Club.Status.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    targets = forms.ChoiceField(
+        label=_("Targets"),
+        required=False,
+        choices=[("", _("All")), ("met", _("Meets all targets")), ("missed", _("Misses a target"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes_for(user).filter(clubs__isnull=False).distinct()
+
+    def values(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -1,0 +1,70 @@
+"""Readable change history of a record kept by django-simple-history: who, when, what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+HIDDEN_FIELDS = {"search_name", "updated_at", "created_at"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str  # "+", "~" or "-" (created, changed, deleted)
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(record: Any, f: models.Field) -> Any:
+    value = getattr(record, f.attname, None)
+    if f.choices and value not in (None, ""):
+        return dict(f.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return value
+    return value
+
+
+def history_entries(
+    obj: models.Model, *, limit: int = 50, hidden: set[str] | None = None
+) -> list[HistoryEntry]:
+    """The latest changes to ``obj``, newest first, as lists of changed fields.
+
+    One query (the history rows with their users); the differences are worked out in memory
+    between consecutive rows. Foreign keys show as ids, other choices as their labels.
+    """
+    hide = HIDDEN_FIELDS | (hidden or set())
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+    )
+    model_fields = [
+        f for f in obj._meta.concrete_fields if f.name not in hide and not f.primary_key
+    ]
+    entries = []
+    for i, record in enumerate(records[:limit]):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        entry = HistoryEntry(
+            when=record.history_date, who=record.history_user, kind=record.history_type
+        )
+        for f in model_fields:
+            new = getattr(record, f.attname, None)
+            if previous is None:
+                if record.history_type == "+" or new in (None, "", False):
+                    continue
+                entry.changes.append(Change(str(f.verbose_name), None, _display(record, f)))
+            elif getattr(previous, f.attname, None) != new:
+                entry.changes.append(
+                    Change(str(f.verbose_name), _display(previous, f), _display(record, f))
+                )
+        if entry.changes or record.history_type != "~":
+            entries.append(entry)
+    return entries

@@ -1,0 +1,285 @@
+"""Forms of the member register. Validation messages are shown next to the field."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from clubs.models import Club
+from config.ui import DateField
+from members.models import Member
+from members.phones import PhoneError, normalise_phone
+from members.services import SENSITIVE_FIELDS, Consent
+
+SELECT = {"class": "form-select"}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class MemberForm(forms.ModelForm):
+    """Add or edit a member. Sensitive fields appear only for roles that may see them, and can
+    be saved only with the member's consent (the box is never ticked in advance)."""
+
+    birth_date = DateField(label=_("Date of birth"), required=False)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"),
+        required=False,
+        min_value=1900,
+        help_text=_("Only the year if the full date is not known."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    joined_on = DateField(label=_("Joined on"), initial=_today)
+    consent_given = forms.BooleanField(
+        label=_("The member has agreed that the club records this information"),
+        required=False,
+        initial=False,
+    )
+    consent_on = DateField(label=_("Date of consent"), required=False)
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given"),
+        choices=[("", "—"), *Member.ConsentMethod.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "phone",
+            "village",
+            "lives_alone",
+            "has_health_insurance",
+            "is_volunteer",
+            "joined_on",
+            "ethnicity",
+            "ethnicity_note",
+            "household_status",
+            "has_disability",
+            "needs_care",
+            "consent_given",
+            "consent_on",
+            "consent_method",
+        ]
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+        labels = {"phone": _("Phone number")}
+
+    def __init__(self, *args: Any, user: Any, club: Club, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.club = club
+        self.fields["sex"].choices = [("", "—"), *Member.Sex.choices]
+        self.fields["phone"].help_text = _("For example 0912 345 678 or +84 912 345 678.")
+        if not self.instance.pk:
+            self.fields["village"].initial = club.village
+        self.sensitive_shown = scoping.can_see_sensitive(user)
+        if not self.sensitive_shown:
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+        self.consent_already = self.instance.consent_on is not None
+        if self.consent_already or not self.sensitive_shown:
+            for name in ("consent_given", "consent_on", "consent_method"):
+                del self.fields[name]
+        else:
+            self.fields["consent_on"].initial = _today
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data.get("phone"))
+        except PhoneError:
+            raise forms.ValidationError(
+                _("Enter a Vietnamese phone number, e.g. 0912 345 678."), code="phone"
+            ) from None
+
+    def clean_birth_date(self) -> datetime.date | None:
+        value = self.cleaned_data.get("birth_date")
+        if value and value > _today():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return value
+
+    def clean_birth_year(self) -> int | None:
+        value = self.cleaned_data.get("birth_year")
+        if value and value > _today().year:
+            raise forms.ValidationError(_("The year of birth cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        birth_date, birth_year = data.get("birth_date"), data.get("birth_year")
+        if not birth_date and not birth_year and not self.has_error("birth_date"):
+            self.add_error("birth_year", _("Enter the date of birth or at least the year."))
+        if birth_date and birth_year and birth_date.year != birth_year:
+            self.add_error("birth_year", _("The year of birth does not match the date of birth."))
+        if birth_date and not birth_year:
+            data["birth_year"] = birth_date.year
+        if self.sensitive_shown and not self.consent_already:
+            self._clean_consent(data)
+        return data
+
+    def _clean_consent(self, data: dict[str, Any]) -> None:
+        filled = [
+            name
+            for name in SENSITIVE_FIELDS
+            if data.get(name) not in (None, "", False) and name in self.fields
+        ]
+        if data.get("consent_given"):
+            if not data.get("consent_on"):
+                self.add_error("consent_on", _("Enter the date the member gave consent."))
+            elif data["consent_on"] > _today():
+                self.add_error("consent_on", _("The date of consent cannot be in the future."))
+            if not data.get("consent_method"):
+                self.add_error("consent_method", _("Choose how consent was given."))
+        elif filled:
+            self.add_error(
+                "consent_given",
+                _(
+                    "Ethnicity, disability, care needs and household status can be saved only "
+                    "once the member has agreed. Tick this box, or leave those fields empty."
+                ),
+            )
+
+    def member_fields(self) -> dict[str, Any]:
+        """The cleaned values the services accept."""
+        skip = {"consent_given", "consent_on", "consent_method"}
+        return {k: v for k, v in self.cleaned_data.items() if k in self.fields and k not in skip}
+
+    def consent(self) -> Consent | None:
+        if self.cleaned_data.get("consent_given"):
+            return Consent(
+                on=self.cleaned_data["consent_on"], method=self.cleaned_data["consent_method"]
+            )
+        return None
+
+    def _post_clean(self) -> None:
+        # The service validates the whole member (with consent and club); the form only checks
+        # its own fields, so that the consent rule answers in words, next to the box.
+        pass
+
+
+class MemberFilterForm(forms.Form):
+    """Filters of the member list (all optional; '' means any)."""
+
+    state = forms.ChoiceField(
+        label=_("Membership"),
+        required=False,
+        choices=[
+            ("active", _("Current members")),
+            ("left", _("Former members")),
+            ("all", _("All")),
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
+    age = forms.ChoiceField(
+        label=_("Age group"),
+        required=False,
+        choices=[("", _("All ages")), ("older", _("Older")), ("younger", _("Younger"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        required=False,
+        choices=[("", _("Both")), *Member.Sex.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    household = forms.ChoiceField(
+        label=_("Household"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("poor_or_near", _("Poor or near-poor")),
+            *Member.Household.choices,
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
+    volunteer = forms.ChoiceField(
+        label=_("Volunteer"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Volunteers")), ("no", _("Not volunteers"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not scoping.can_see_sensitive(user):
+            del self.fields["household"]
+
+    def values(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class LeaveForm(forms.Form):
+    left_on = DateField(label=_("Left on"), initial=_today)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For example: moved away, health, passed away."),
+    )
+
+
+class TransferForm(forms.Form):
+    to_club = forms.ModelChoiceField(
+        label=_("Move to club"), queryset=Club.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    on = DateField(label=_("Date of transfer"), initial=_today)
+
+    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_club"].queryset = (
+            scoping.clubs_for(user)
+            .exclude(pk=member.club_id)
+            .exclude(status=Club.Status.DISSOLVED)
+            .select_related("commune")
+            .order_by("commune__name", "name")
+        )
+        self.fields["to_club"].label_from_instance = lambda c: f"{c.name} ({c.commune.name})"
+
+    def clean_on(self) -> datetime.date:
+        on = self.cleaned_data["on"]
+        if on > _today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return on
+
+
+class CareAssignForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        label=_("Volunteer"), queryset=Member.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    recipient = forms.ModelChoiceField(
+        label=_("Care recipient"), queryset=Member.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
+    start_on = DateField(label=_("From"), initial=_today)
+
+    def __init__(self, *args: Any, user: Any, club: Club, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = scoping.for_user(Member, user).filter(club=club, left_on__isnull=True)
+        self.fields["volunteer"].queryset = active.filter(is_volunteer=True).order_by("search_name")
+        self.fields["recipient"].queryset = active.order_by("-needs_care", "search_name")
+
+
+class CareEndForm(forms.Form):
+    end_on = DateField(label=_("Until"), initial=_today)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Fill in the template; at most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

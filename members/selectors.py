@@ -1,0 +1,383 @@
+"""Reads of the member register: lists, filters and the composition figures.
+
+Composition is always counted by the database (conditional ``Count``s in one query), never by
+looping over members in Python: a province has tens of thousands of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from clubs.models import Area, Club
+from members.models import CareAssignment, CompositionTarget, Member
+
+POOR_STATUSES = (Member.Household.POOR, Member.Household.NEAR_POOR)
+
+
+def older_cutoff(today: datetime.date | None = None) -> tuple[datetime.date, int]:
+    """(latest birth date, latest birth year) of someone who counts as older today.
+
+    A member with a full birth date is older from their birthday; one with only a year of
+    birth counts by year (born in 1966 -> 60 throughout 2026), as ``Member.age_on`` does.
+    """
+    today = today or timezone.localdate()
+    age = settings.ISHC_OLDER_AGE
+    try:
+        latest_date = today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        latest_date = today.replace(year=today.year - age, day=28)
+    return latest_date, today.year - age
+
+
+def older_q(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """Q for members who count as older (``prefix`` e.g. "members__" from a club)."""
+    latest_date, latest_year = older_cutoff(today)
+    return Q(**{f"{prefix}birth_date__isnull": False, f"{prefix}birth_date__lte": latest_date}) | Q(
+        **{f"{prefix}birth_date__isnull": True, f"{prefix}birth_year__lte": latest_year}
+    )
+
+
+def _counts(prefix: str, today: datetime.date | None = None) -> dict[str, Count]:
+    """The conditional counts of active members, from a club (prefix "members__") or not."""
+    active = Q(**{f"{prefix}left_on__isnull": True})
+    pk = f"{prefix}pk" if prefix else "pk"
+    return {
+        "n_members": Count(pk, filter=active),
+        "n_women": Count(pk, filter=active & Q(**{f"{prefix}sex": Member.Sex.FEMALE})),
+        "n_older": Count(pk, filter=active & older_q(prefix, today)),
+        "n_poor": Count(pk, filter=active & Q(**{f"{prefix}household_status__in": POOR_STATUSES})),
+        "n_volunteers": Count(pk, filter=active & Q(**{f"{prefix}is_volunteer": True})),
+    }
+
+
+def with_composition(clubs: QuerySet[Club], today: datetime.date | None = None) -> QuerySet[Club]:
+    """Clubs annotated with n_members, n_women, n_older, n_poor, n_volunteers (one query)."""
+    return clubs.annotate(**_counts("members__", today))
+
+
+def with_shares(clubs: QuerySet[Club]) -> QuerySet[Club]:
+    """Adds count × 100 aliases so that shares compare as whole numbers in SQL."""
+    return clubs.alias(
+        women_x100=F("n_women") * 100,
+        older_x100=F("n_older") * 100,
+        younger_x100=(F("n_members") - F("n_older")) * 100,
+        poor_x100=F("n_poor") * 100,
+    )
+
+
+def compliance_q(target: CompositionTarget) -> Q:
+    """Q (on ``with_composition`` + ``with_shares``) for clubs that meet every target.
+
+    Shares are compared as whole numbers (count × 100 against target % × size), the same way
+    ``Figure.status`` does, so the list filter and the flags never disagree.
+    """
+    n = F("n_members")
+    return (
+        Q(n_members__gte=target.min_members, n_members__lte=target.max_members)
+        & Q(women_x100__gte=n * target.women_min, women_x100__lte=n * target.women_max)
+        & Q(older_x100__gte=n * target.older_min, older_x100__lte=n * target.older_max)
+        & Q(younger_x100__gte=n * target.younger_min, younger_x100__lte=n * target.younger_max)
+        & Q(poor_x100__gte=n * target.poor_min, poor_x100__lte=n * target.poor_max)
+        & Q(n_volunteers__gte=target.min_volunteers)
+    )
+
+
+def filter_compliance(
+    clubs: QuerySet[Club], *, target: CompositionTarget, meets: bool
+) -> QuerySet[Club]:
+    """Clubs (annotated by ``with_composition``) that meet every target, or miss one."""
+    q = compliance_q(target)
+    return with_shares(clubs).filter(q if meets else ~q)
+
+
+@dataclass
+class Figure:
+    """One line of the composition panel: value, target and whether the target is met."""
+
+    label: str
+    count: int
+    total: int | None  # the denominator for a share; None for a plain count
+    low: int | None
+    high: int | None
+    unit: str = "%"
+
+    @property
+    def share(self) -> float | None:
+        if self.total is None:
+            return None
+        return 100.0 * self.count / self.total if self.total else None
+
+    @property
+    def status(self) -> str:
+        """'ok', 'low' or 'high' (integer comparison: no rounding surprises)."""
+        if self.total is None:
+            value_x100, scale = self.count * 100, 100
+        else:
+            if not self.total:
+                return "low"
+            value_x100, scale = self.count * 100, self.total
+        if self.low is not None and value_x100 < self.low * scale:
+            return "low"
+        if self.high is not None and value_x100 > self.high * scale:
+            return "high"
+        return "ok"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def value_text(self) -> str:
+        """ "63 %", "58" or "4,5" (an average per club), with a comma as in Vietnamese."""
+        if self.is_share:
+            share = self.share
+            return "–" if share is None else f"{share:.0f} %"
+        if self.total is None:
+            return str(self.count)
+        if not self.total:
+            return "–"
+        return f"{self.count / self.total:.1f}".replace(".", ",")
+
+    @property
+    def target_text(self) -> str:
+        unit = " %" if self.is_share else ""
+        if self.high is None:
+            return f"≥ {self.low}{unit}"
+        return f"{self.low}–{self.high}{unit}"
+
+
+@dataclass
+class Composition:
+    """Counts of a club's (or an area's) active members, with the targets they are held to."""
+
+    n_members: int
+    n_women: int
+    n_older: int
+    n_poor: int
+    n_volunteers: int
+    target: CompositionTarget
+    n_clubs: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_younger(self) -> int:
+        return self.n_members - self.n_older
+
+    @classmethod
+    def from_row(cls, row: Any, target: CompositionTarget, **kw: Any) -> Composition:
+        get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+        return cls(
+            n_members=get("n_members") or 0,
+            n_women=get("n_women") or 0,
+            n_older=get("n_older") or 0,
+            n_poor=get("n_poor") or 0,
+            n_volunteers=get("n_volunteers") or 0,
+            target=target,
+            **kw,
+        )
+
+    def figures(self) -> list[Figure]:
+        t, n = self.target, self.n_members
+        per_club = self.n_clubs if self.n_clubs > 1 else None
+        size = (
+            Figure(_("Members"), n, None, t.min_members, t.max_members, unit="")
+            if per_club is None
+            else Figure(_("Members per club"), n, per_club, t.min_members, t.max_members, "")
+        )
+        volunteers = (
+            Figure(_("Home-care volunteers"), self.n_volunteers, None, t.min_volunteers, None, "")
+            if per_club is None
+            else Figure(
+                _("Home-care volunteers per club"),
+                self.n_volunteers,
+                per_club,
+                t.min_volunteers,
+                None,
+                "",
+            )
+        )
+        return [
+            size,
+            Figure(_("Women"), self.n_women, n, t.women_min, t.women_max),
+            Figure(_("Older people"), self.n_older, n, t.older_min, t.older_max),
+            Figure(_("Younger people"), self.n_younger, n, t.younger_min, t.younger_max),
+            Figure(_("Poor or near-poor"), self.n_poor, n, t.poor_min, t.poor_max),
+            volunteers,
+        ]
+
+    @property
+    def meets_all(self) -> bool:
+        return all(f.ok for f in self.figures())
+
+    @property
+    def missed(self) -> list[str]:
+        return [str(f.label) for f in self.figures() if not f.ok]
+
+    @property
+    def missed_count(self) -> int:
+        return len(self.missed)
+
+    @property
+    def older_age(self) -> int:
+        return settings.ISHC_OLDER_AGE
+
+
+def club_composition(*, club: Club, today: datetime.date | None = None) -> Composition:
+    """The composition of one club: one aggregate query (plus the targets row)."""
+    row = Member.objects.filter(club=club).aggregate(**_counts("", today))
+    return Composition.from_row(row, CompositionTarget.current())
+
+
+def area_clubs(*, area: Area, viewer: Any, dissolved: bool = False) -> QuerySet[Club]:
+    """The viewer's clubs in a commune or a province (dissolved clubs left out unless asked)."""
+    clubs = scoping.clubs_for(viewer)
+    if not dissolved:
+        clubs = clubs.exclude(status=Club.Status.DISSOLVED)
+    if area.level == Area.Level.PROVINCE:
+        return clubs.filter(commune__province=area)
+    if area.level == Area.Level.DISTRICT:
+        return clubs.filter(legacy_commune__parent=area)
+    return clubs.filter(commune=area)
+
+
+def area_composition(*, area: Area, viewer: Any, today: datetime.date | None = None) -> Composition:
+    """Summed composition of an area's clubs: member counts in one query, club counts in one.
+
+    Per-club sizes and volunteers are averaged over the clubs (a commune has no 50–70 target
+    of its own); ``extra`` says how many clubs meet the size and volunteer targets.
+    """
+    target = CompositionTarget.current()
+    clubs = area_clubs(area=area, viewer=viewer)
+    row = Member.objects.filter(club__in=clubs.values("pk")).aggregate(**_counts("", today))
+    club_row = with_shares(with_composition(clubs, today)).aggregate(
+        n_clubs=Count("pk"),
+        size_ok=Count(
+            "pk",
+            filter=Q(n_members__gte=target.min_members, n_members__lte=target.max_members),
+        ),
+        volunteers_ok=Count("pk", filter=Q(n_volunteers__gte=target.min_volunteers)),
+        all_ok=Count("pk", filter=compliance_q(target)),
+    )
+    return Composition.from_row(row, target, n_clubs=club_row["n_clubs"] or 0, extra=club_row)
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def member_list(
+    *,
+    club: Club,
+    viewer: Any,
+    term: str = "",
+    filters: dict[str, Any] | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Member]:
+    """A club's register, searched (accent-free) and filtered. One query per page."""
+    qs = scoping.for_user(Member, viewer).filter(club=club)
+    return filter_members(qs, viewer=viewer, term=term, filters=filters or {}, today=today)
+
+
+def filter_members(
+    qs: QuerySet[Member],
+    *,
+    viewer: Any,
+    term: str = "",
+    filters: dict[str, Any],
+    today: datetime.date | None = None,
+) -> QuerySet[Member]:
+    if term:
+        qs = qs.filter(search_name__contains=term)
+    state = filters.get("state") or "active"
+    if state == "active":
+        qs = qs.filter(left_on__isnull=True)
+    elif state == "left":
+        qs = qs.filter(left_on__isnull=False)
+    age = filters.get("age")
+    if age == "older":
+        qs = qs.filter(older_q("", today))
+    elif age == "younger":
+        qs = qs.exclude(older_q("", today))
+    if filters.get("sex"):
+        qs = qs.filter(sex=filters["sex"])
+    # Household status is sensitive: a role that may not see it may not filter by it either.
+    if filters.get("household") and scoping.can_see_sensitive(viewer):
+        if filters["household"] == "poor_or_near":
+            qs = qs.filter(household_status__in=POOR_STATUSES)
+        else:
+            qs = qs.filter(household_status=filters["household"])
+    volunteer = filters.get("volunteer")
+    if volunteer == "yes":
+        qs = qs.filter(is_volunteer=True)
+    elif volunteer == "no":
+        qs = qs.filter(is_volunteer=False)
+    return qs.order_by("search_name", "pk")
+
+
+def member_detail_qs(viewer: Any) -> QuerySet[Member]:
+    return scoping.for_user(Member, viewer).select_related(
+        "club", "club__commune", "previous_record__club", "consent_recorded_by"
+    )
+
+
+def care_assignments_for(member: Member) -> dict[str, list[CareAssignment]]:
+    """Who cares for this member and whom they care for (two small queries)."""
+    given = list(
+        CareAssignment.objects.filter(volunteer=member)
+        .select_related("recipient")
+        .order_by(F("end_on").desc(nulls_first=True), "-start_on")
+    )
+    received = list(
+        CareAssignment.objects.filter(recipient=member)
+        .select_related("volunteer")
+        .order_by(F("end_on").desc(nulls_first=True), "-start_on")
+    )
+    return {"given": given, "received": received}
+
+
+def current_care_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}end_on__isnull": True})
+
+
+def needing_care_without_volunteer(*, club: Club, viewer: Any) -> QuerySet[Member]:
+    """Active members who need home care and have no current volunteer."""
+    return (
+        scoping.for_user(Member, viewer)
+        .filter(club=club, left_on__isnull=True, needs_care=True)
+        .exclude(care_received__end_on__isnull=True, care_received__pk__isnull=False)
+        .order_by("search_name", "pk")
+    )
+
+
+def current_assignments(*, club: Club, viewer: Any) -> QuerySet[CareAssignment]:
+    return (
+        scoping.for_user(CareAssignment, viewer)
+        .filter(volunteer__club=club, end_on__isnull=True)
+        .select_related("volunteer", "recipient")
+        .order_by("volunteer__search_name", "recipient__search_name")
+    )
+
+
+def volunteers_with_load(*, club: Club, viewer: Any) -> QuerySet[Member]:
+    """Active volunteers with the number of people they currently care for."""
+    return (
+        scoping.for_user(Member, viewer)
+        .filter(club=club, left_on__isnull=True, is_volunteer=True)
+        .annotate(n_current=Count("care_given", filter=Q(care_given__end_on__isnull=True)))
+        .order_by("search_name", "pk")
+    )
+
+
+def export_members(qs: QuerySet[Member]) -> QuerySet[Member]:
+    return qs.select_related("club").order_by("club__name", "search_name", "pk")

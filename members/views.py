@@ -1,0 +1,420 @@
+"""Pages of the member register: list, add/edit, leave, transfer, care, Excel in and out."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts import scoping
+from clubs.history import history_entries
+from clubs.models import Area, Club
+from clubs.views import form_errors
+from config.ui import paginate, search_term
+from members import selectors, services
+from members.excel import ImportFileError, export_workbook, template_workbook
+from members.forms import (
+    CareAssignForm,
+    CareEndForm,
+    ImportUploadForm,
+    LeaveForm,
+    MemberFilterForm,
+    MemberForm,
+    TransferForm,
+)
+from members.imports import import_prepare, import_start, job_progress
+from members.models import CareAssignment, ImportJob, Member
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_SHOWN = 200
+
+
+def _form_page(request: HttpRequest, **context: Any) -> HttpResponse:
+    return render(request, "components/form_page.html", context)
+
+
+# --- The register ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def member_list(request: HttpRequest, club_id: int) -> HttpResponse:
+    club = scoping.get_for_user(Club, request.user, pk=club_id)
+    filter_form = MemberFilterForm(request.GET or None, user=request.user)
+    qs = selectors.member_list(
+        club=club, viewer=request.user, term=search_term(request), filters=filter_form.values()
+    )
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "title": _("Members"),
+            "subtitle": club.name,
+            "club": club,
+            "page_obj": paginate(request, qs),
+            "filter_form": filter_form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def member_create(request: HttpRequest, club_id: int) -> HttpResponse:
+    club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
+    form = MemberForm(request.POST or None, user=request.user, club=club)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                club=club, fields=form.member_fields(), consent=form.consent(), by=request.user
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the register.") % {"name": member})
+            if "add_another" in request.POST:
+                return redirect("members:member_create", club_id=club.pk)
+            return redirect("members:member_detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {
+            "title": _("New member"),
+            "subtitle": club.name,
+            "form": form,
+            "club": club,
+            "cancel_url": reverse("members:member_list", args=[club.pk]),
+            "add_another": True,
+        },
+    )
+
+
+@login_required
+@require_safe
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = scoping.get_for_user(selectors.member_detail_qs(request.user), request.user, pk=pk)
+    sensitive = scoping.can_see_sensitive(request.user)
+    staff = scoping.is_staff_role(request.user)
+    next_record = Member.objects.filter(previous_record=member).select_related("club").first()
+    if next_record and not scoping.clubs_for(request.user).filter(pk=next_record.club_id).exists():
+        next_record_visible = False
+    else:
+        next_record_visible = bool(next_record)
+    hidden = set() if sensitive else set(services.SENSITIVE_FIELDS)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "title": member.full_name,
+            "member": member,
+            "club": member.club,
+            "care": selectors.care_assignments_for(member) if sensitive else None,
+            "board": member.board_positions.order_by("-start_on"),
+            "history": history_entries(member, hidden=hidden) if staff else None,
+            "next_record": next_record,
+            "next_record_visible": next_record_visible,
+        },
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = scoping.get_for_user(
+        Member.objects.select_related("club", "consent_recorded_by"),
+        request.user,
+        pk=pk,
+        write=True,
+    )
+    form = MemberForm(request.POST or None, instance=member, user=request.user, club=member.club)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                member=member, fields=form.member_fields(), consent=form.consent(), by=request.user
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Member details saved."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {
+            "title": _("Edit member"),
+            "subtitle": member.full_name,
+            "form": form,
+            "club": member.club,
+            "member": member,
+            "cancel_url": reverse("members:member_detail", args=[member.pk]),
+        },
+    )
+
+
+@login_required
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member leaves: the record stays, closed with the date and the reason."""
+    member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
+    form = LeaveForm(request.POST or None)
+    if member.left_on:
+        messages.info(request, _("This member has already left the club."))
+        return redirect("members:member_detail", pk=member.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_leave(
+                member=member,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has left the club.") % {"name": member})
+            return redirect("members:member_list", club_id=member.club_id)
+    return _form_page(
+        request,
+        title=_("Member leaves the club"),
+        subtitle=member.full_name,
+        form=form,
+        submit_label=_("Record leaving"),
+        cancel_url=reverse("members:member_detail", args=[member.pk]),
+    )
+
+
+@login_required
+def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves a member to another club in the user's area, keeping the old record."""
+    member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
+    if member.left_on:
+        messages.info(request, _("This member has already left the club."))
+        return redirect("members:member_detail", pk=member.pk)
+    form = TransferForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.member_transfer(
+                member=member,
+                to_club=form.cleaned_data["to_club"],
+                on=form.cleaned_data["on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s moved to %(club)s.") % {"name": new, "club": new.club}
+            )
+            return redirect("members:member_detail", pk=new.pk)
+    return _form_page(
+        request,
+        title=_("Move to another club"),
+        subtitle=member.full_name,
+        form=form,
+        submit_label=_("Move"),
+        cancel_url=reverse("members:member_detail", args=[member.pk]),
+    )
+
+
+# --- Home care -------------------------------------------------------------------------------
+
+
+@login_required
+def care_list(request: HttpRequest, club_id: int) -> HttpResponse:
+    """Volunteers, who they care for, and who needs care but has no volunteer."""
+    club = scoping.get_for_user(Club, request.user, pk=club_id)
+    if not scoping.can_see_sensitive(request.user):
+        raise PermissionDenied  # care needs are health data
+    if request.method == "POST":
+        scoping.require_write(request.user)
+    form = CareAssignForm(request.POST or None, user=request.user, club=club)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_assign(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Volunteer assigned."))
+            return redirect("members:care_list", club_id=club.pk)
+    return render(
+        request,
+        "members/care_list.html",
+        {
+            "title": _("Home care"),
+            "subtitle": club.name,
+            "club": club,
+            "form": form,
+            "without_volunteer": selectors.needing_care_without_volunteer(
+                club=club, viewer=request.user
+            ),
+            "assignments": selectors.current_assignments(club=club, viewer=request.user),
+            "volunteers": selectors.volunteers_with_load(club=club, viewer=request.user),
+        },
+    )
+
+
+@login_required
+def care_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = scoping.get_for_user(
+        CareAssignment.objects.select_related("volunteer", "recipient"),
+        request.user,
+        pk=pk,
+        write=True,
+    )
+    form = CareEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_end(
+                assignment=assignment, end_on=form.cleaned_data["end_on"], by=request.user
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Care assignment ended."))
+            return redirect("members:care_list", club_id=assignment.volunteer.club_id)
+    return _form_page(
+        request,
+        title=_("End a care assignment"),
+        subtitle=str(assignment),
+        form=form,
+        submit_label=_("End"),
+        cancel_url=reverse("members:care_list", args=[assignment.volunteer.club_id]),
+    )
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-thanh-vien.xlsx"'
+    return response
+
+
+@login_required
+def import_upload(request: HttpRequest, club_id: int) -> HttpResponse:
+    club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_prepare(club=club, upload=form.cleaned_data["file"], by=request.user)
+        except ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("members:import_preview", pk=job.pk)
+    return render(
+        request,
+        "members/import_upload.html",
+        {
+            "title": _("Import members from Excel"),
+            "subtitle": club.name,
+            "club": club,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checked rows and their problems; POST adds them all (or none)."""
+    job = scoping.get_for_user(
+        ImportJob.objects.select_related("club"),
+        request.user,
+        pk=pk,
+        write=request.method == "POST",
+    )
+    if request.method == "POST":
+        try:
+            job = import_start(job=job, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("members:import_preview", pk=job.pk)
+        if job.status == ImportJob.Status.DONE:
+            messages.success(
+                request,
+                _("%(n)s members added to the register.") % {"n": job.created_count},
+            )
+            return redirect("members:member_list", club_id=job.club_id)
+        return redirect("members:import_preview", pk=job.pk)
+    return render(
+        request,
+        "members/import_preview.html",
+        {
+            "title": _("Check the import"),
+            "subtitle": f"{job.club.name} · {job.filename}",
+            "job": job,
+            "club": job.club,
+            "problems": job.problems[:PROBLEMS_SHOWN],
+            "more_problems": max(0, len(job.problems) - PROBLEMS_SHOWN),
+            "sample": job.rows[:10] if job.status == ImportJob.Status.PREVIEW else [],
+            "progress": job_progress(job),
+        },
+    )
+
+
+@login_required
+@require_safe
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar alone, polled by htmx every second while the import runs."""
+    job = scoping.get_for_user(ImportJob.objects.select_related("club"), request.user, pk=pk)
+    return render(
+        request, "members/_import_progress.html", {"job": job, "progress": job_progress(job)}
+    )
+
+
+def _xlsx_response(members: Any, *, user: Any, filename: str) -> HttpResponse:
+    buf = io.BytesIO()
+    export_workbook(
+        members.iterator(chunk_size=2000), sensitive=scoping.can_see_sensitive(user), out=buf
+    )
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def club_export(request: HttpRequest, club_id: int) -> HttpResponse:
+    """The club's register as .xlsx, with the list's search and filters applied."""
+    club = scoping.get_for_user(Club, request.user, pk=club_id)
+    filters = MemberFilterForm(request.GET or None, user=request.user).values()
+    qs = selectors.member_list(
+        club=club, viewer=request.user, term=search_term(request), filters=filters
+    )
+    return _xlsx_response(
+        selectors.export_members(qs), user=request.user, filename=f"thanh-vien-{club.code}.xlsx"
+    )
+
+
+@login_required
+@require_safe
+def area_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every current member of the viewer's clubs in a commune or province, as .xlsx."""
+    area = scoping.get_for_user(Area, request.user, pk=pk)
+    clubs = selectors.area_clubs(area=area, viewer=request.user, dissolved=True)
+    qs = scoping.for_user(Member, request.user).filter(club__in=clubs.values("pk"))
+    filters = MemberFilterForm(request.GET or None, user=request.user).values()
+    qs = selectors.filter_members(
+        qs, viewer=request.user, term=search_term(request), filters=filters
+    )
+    return _xlsx_response(
+        selectors.export_members(qs), user=request.user, filename=f"thanh-vien-{area.code}.xlsx"
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member withdraws consent: the sensitive fields are cleared, the record stays."""
+    member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
+    services.consent_withdraw(member=member, by=request.user)
+    messages.success(request, _("Consent withdrawn: the sensitive information was removed."))
+    return redirect("members:member_detail", pk=member.pk)
