@@ -26,15 +26,15 @@ run: install locale/vi/LC_MESSAGES/django.mo
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_areas --province 12
 	$(BIN)/python manage.py seed_demo
-	@if [ -n "$$REDIS_URL" ]; then \
-	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
-	  $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
-	  $(BIN)/celery -A config beat --loglevel=INFO & \
-	  trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
-	else \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
-	fi
+	@# A Celery worker and beat run beside the web server: on Redis when REDIS_URL is set,
+	@# otherwise on a local folder transport (var/celery), so reminders are planned and sent.
+	@if [ -z "$$REDIS_URL" ] && [ -z "$$CELERY_BROKER_URL" ]; then \
+	  export CELERY_BROKER_URL=filesystem://; mkdir -p var/celery/queue var/celery/processed; \
+	fi; \
+	$(BIN)/celery -A config worker --pool=solo --loglevel=WARNING & \
+	$(BIN)/celery -A config beat --loglevel=WARNING --pidfile= & \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collects no test: that is a failure of the suite here, not success.
 test: install locale/vi/LC_MESSAGES/django.mo

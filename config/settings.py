@@ -84,6 +84,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'ishc.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, a Celery worker and beat may share the file: wait for locks, use WAL.
+    DATABASES["default"].setdefault(
+        "OPTIONS",
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -155,11 +161,22 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISHC Manager <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Celery: Redis when REDIS_URL is set; otherwise tasks run in-process --------------------
+# --- Celery: Redis when REDIS_URL is set; otherwise in-process, or a local folder transport ---
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, `make run` sets CELERY_BROKER_URL=filesystem:// so that a local worker and beat
+# run beside the web server; with neither, tasks run in-process (eagerly).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue = BASE_DIR / "var" / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "queue"),
+        "data_folder_out": str(_queue / "queue"),
+        "processed_folder": str(_queue / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -169,7 +186,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # --- Caches ------------------------------------------------------------------------------
 if REDIS_URL:
@@ -199,11 +217,14 @@ ISHC_REMINDER_SEND_HOUR = env.int("ISHC_REMINDER_SEND_HOUR", default=8)
 # A reminder not sent within this many hours of falling due is stale: skipped, never sent late.
 ISHC_REMINDER_MAX_AGE_HOURS = env.int("ISHC_REMINDER_MAX_AGE_HOURS", default=24)
 ISHC_REMINDER_MAX_ATTEMPTS = env.int("ISHC_REMINDER_MAX_ATTEMPTS", default=5)
+# A reminder left "sending" this long by a worker that died is retried.
+ISHC_REMINDER_SENDING_TIMEOUT_MINUTES = env.int("ISHC_REMINDER_SENDING_TIMEOUT_MINUTES", default=10)
 # No reminder is sent between these local times; it waits for the morning.
 ISHC_QUIET_HOURS = env.str("ISHC_QUIET_HOURS", default="21:00-07:00")
 # SMS: "console" (log, the default) or "http" (a gateway configured below).
 ISHC_SMS_BACKEND = env.str("ISHC_SMS_BACKEND", default="console")
 ISHC_SMS_CONSOLE_FILE = env.str("ISHC_SMS_CONSOLE_FILE", default="")
+ISHC_SMS_CONSOLE_DELAY = env.float("ISHC_SMS_CONSOLE_DELAY", default=0.0)
 ISHC_SMS_GATEWAY_URL = env.str("ISHC_SMS_GATEWAY_URL", default="")
 ISHC_SMS_GATEWAY_TOKEN = env.str("ISHC_SMS_GATEWAY_TOKEN", default="")
 ISHC_SMS_GATEWAY_TIMEOUT = env.float("ISHC_SMS_GATEWAY_TIMEOUT", default=10.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from typing import Protocol
 
@@ -34,7 +35,10 @@ class PermanentError(DeliveryError):
 
 
 class Channel(Protocol):
-    def send(self, *, to: str, text: str, subject: str = "") -> str: ...
+    def send(self, *, to: str, text: str, subject: str = "", key: str = "") -> str:
+        """Deliver ``text``; ``key`` identifies the message so a retried call is not a second
+        message where the provider supports it. Returns the provider's message id."""
+        ...
 
 
 def sms_text(text: str) -> str:
@@ -62,25 +66,55 @@ class ConsoleSmsBackend:
     """
 
     sent: list[dict] = []
+    _by_key: dict[str, str] = {}
     _lock = threading.Lock()
 
-    def send(self, *, to: str, text: str, subject: str = "") -> str:
-        provider_id = f"console-{uuid.uuid4().hex[:12]}"
-        record = {"to": to, "text": text, "id": provider_id}
+    def send(self, *, to: str, text: str, subject: str = "", key: str = "") -> str:
         with self._lock:
+            previous = self._already_sent(key)
+            if previous:
+                logger.info("SMS %s was already delivered as %s; not sent again", key, previous)
+                return previous
+            provider_id = f"console-{uuid.uuid4().hex[:12]}"
+            record = {"to": to, "text": text, "id": provider_id, "key": key}
             ConsoleSmsBackend.sent.append(record)
+            if key:
+                ConsoleSmsBackend._by_key[key] = provider_id
             path = settings.ISHC_SMS_CONSOLE_FILE
             if path:
                 with open(path, "a", encoding="utf-8") as fh:
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    fh.flush()
+        if settings.ISHC_SMS_CONSOLE_DELAY:
+            # Simulates a slow provider (used to test a worker dying mid-send).
+            time.sleep(settings.ISHC_SMS_CONSOLE_DELAY)
         logger.info("SMS to %s: %s", to, text)
         return provider_id
 
+    @staticmethod
+    def _already_sent(key: str) -> str:
+        """Like a real gateway's client reference: the same key is delivered once."""
+        if not key:
+            return ""
+        if key in ConsoleSmsBackend._by_key:
+            return ConsoleSmsBackend._by_key[key]
+        path = settings.ISHC_SMS_CONSOLE_FILE
+        if path:
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    for line in fh:
+                        record = json.loads(line)
+                        if record.get("key") == key:
+                            return record["id"]
+            except FileNotFoundError:
+                pass
+        return ""
+
 
 class HttpSmsBackend:
-    """POSTs ``{"to", "text", "sender"}`` as JSON to the gateway with a bearer token."""
+    """POSTs ``{"to", "text", "sender", "reference"}`` as JSON with a bearer token."""
 
-    def send(self, *, to: str, text: str, subject: str = "") -> str:
+    def send(self, *, to: str, text: str, subject: str = "", key: str = "") -> str:
         url = settings.ISHC_SMS_GATEWAY_URL
         if not url:
             raise PermanentError("ISHC_SMS_GATEWAY_URL is not set")
@@ -88,6 +122,8 @@ class HttpSmsBackend:
         if settings.ISHC_SMS_GATEWAY_TOKEN:
             headers["Authorization"] = f"Bearer {settings.ISHC_SMS_GATEWAY_TOKEN}"
         payload = {"to": to, "text": text, "sender": settings.ISHC_SMS_SENDER}
+        if key:
+            payload["reference"] = key
         try:
             response = requests.post(
                 url, json=payload, headers=headers, timeout=settings.ISHC_SMS_GATEWAY_TIMEOUT
@@ -110,7 +146,7 @@ class HttpSmsBackend:
 
 
 class EmailChannel:
-    def send(self, *, to: str, text: str, subject: str = "") -> str:
+    def send(self, *, to: str, text: str, subject: str = "", key: str = "") -> str:
         if not to:
             raise PermanentError("no e-mail address")
         try:
