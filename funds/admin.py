@@ -1,0 +1,92 @@
+"""Admin: funds and plans under the usual scoping; the ledger and loan books are read-only.
+
+Entries are append-only everywhere, the admin included: no add, change or delete here (the
+model and its queryset refuse too). Corrections are reversing entries made in the app.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from accounts.admin_scoping import ScopedModelAdmin
+from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
+
+
+class ReadOnlyAdmin(ScopedModelAdmin):
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Fund)
+class FundAdmin(ScopedModelAdmin):
+    list_display = ["name", "kind", "club", "owner_area", "balance"]
+    list_filter = ["kind"]
+    search_fields = ["name", "club__name", "owner_area__name"]
+    readonly_fields = ["balance"]
+    raw_id_fields = ["club", "owner_area"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "voucher_number",
+        "date",
+        "fund",
+        "direction",
+        "category",
+        "amount",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["direction", "category"]
+    search_fields = ["voucher_number", "payer", "note"]
+    date_hierarchy = "date"
+    list_select_related = ["fund", "created_by"]
+
+
+class InstallmentInline(admin.TabularInline):
+    model = Installment
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "borrower", "principal", "status", "requested_on", "disbursed_on"]
+    list_filter = ["status", "method"]
+    search_fields = ["borrower__full_name", "purpose"]
+    inlines = [InstallmentInline]
+    list_select_related = ["borrower"]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "date", "amount", "principal", "interest", "created_by"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    list_display = ["member", "year", "month", "amount"]
+    list_filter = ["year", "month"]
+
+
+@admin.register(FundPlan)
+class FundPlanAdmin(ScopedModelAdmin):
+    list_display = ["__str__", "year", "target"]
+    raw_id_fields = ["fund", "area"]

@@ -1,0 +1,245 @@
+"""Forms of the funds app; every amount is whole VND typed as 1500000 or 1.500.000."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.ui import DateField
+from funds.models import Fund, LedgerEntry, Loan
+from funds.services import MAX_AMOUNT
+from funds.services.ledger import CATEGORY_DIRECTIONS
+
+_PLAIN = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_DECIMAL = re.compile(r"^-?\d+([.,]\d+)*$")
+
+
+class MoneyField(forms.Field):
+    """A whole, positive number of dong; dots may separate thousands."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Enter an amount in dong, for example 1.500.000."),
+        "decimal": _("Enter a whole number of dong, without decimals."),
+        "positive": _("The amount must be greater than zero."),
+        "too_large": _("The amount is too large."),
+    }
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        text = text.removesuffix("₫").removesuffix("đ").removesuffix("VND").strip()
+        if text.startswith("-") and _DECIMAL.match(text):
+            raise ValidationError(self.error_messages["positive"], code="positive")
+        if _PLAIN.match(text):
+            amount = int(text)
+        elif _GROUPED.match(text):
+            amount = int(text.replace(".", ""))
+        elif _DECIMAL.match(text):
+            raise ValidationError(self.error_messages["decimal"], code="decimal")
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount <= 0:
+            raise ValidationError(self.error_messages["positive"], code="positive")
+        if amount > MAX_AMOUNT:
+            raise ValidationError(self.error_messages["too_large"], code="too_large")
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+MANUAL_CATEGORIES = [
+    (value, label) for value, label in LedgerEntry.Category.choices if value in CATEGORY_DIRECTIONS
+]
+
+
+class EntryForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Receipt or payment"), choices=LedgerEntry.Direction.choices
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=MANUAL_CATEGORIES)
+    amount = MoneyField(label=_("Amount (VND)"))
+    date = DateField(label=_("Date"), initial=_today)
+    member = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+    payer = forms.CharField(label=_("Payer / payee"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, fund: Fund, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from members.models import Member
+
+        self.fields["member"].queryset = (
+            Member.objects.filter(club_id=fund.club_id, left_on__isnull=True)
+            if fund.club_id
+            else Member.objects.none()
+        )
+        if not fund.club_id:
+            del self.fields["member"]
+
+
+class ReverseForm(forms.Form):
+    note = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class TransferForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("To fund"), queryset=Fund.objects.none())
+    amount = MoneyField(label=_("Amount (VND)"))
+    date = DateField(label=_("Date"), initial=_today)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+
+
+class EntryFilterForm(forms.Form):
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("All categories")), *LedgerEntry.Category.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+class PeriodForm(forms.Form):
+    date_from = DateField(label=_("From"))
+    date_to = DateField(label=_("To"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period must be after its start."))
+        return data
+
+
+class FundForm(forms.Form):
+    owner_area = forms.ModelChoiceField(label=_("Association of"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(Fund.Kind.CARE, Fund.Kind.CARE.label), (Fund.Kind.OTHER, Fund.Kind.OTHER.label)],
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_area"].queryset = areas
+
+
+class LoanRequestForm(forms.Form):
+    borrower = forms.ModelChoiceField(label=_("Borrower"), queryset=None)
+    principal = MoneyField(label=_("Amount (VND)"))
+    in_kind = forms.CharField(
+        label=_("Lent in kind (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. a breeding pig; the amount is then its value."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    monthly_rate = forms.DecimalField(
+        label=_("Monthly interest rate (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        decimal_places=3,
+        max_digits=5,
+        initial=Decimal("0.5"),
+    )
+    term_months = forms.IntegerField(
+        label=_("Term (months)"), min_value=1, max_value=36, initial=12
+    )
+    method = forms.ChoiceField(label=_("Repayment method"), choices=Loan.Method.choices)
+    requested_on = DateField(label=_("Requested on"), initial=_today)
+
+    def __init__(self, *args: Any, club: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from members.models import Member
+
+        self.fields["borrower"].queryset = Member.objects.filter(club=club, left_on__isnull=True)
+
+
+class LoanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Board decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    date = DateField(label=_("Date of the decision"), initial=_today)
+    note = forms.CharField(label=_("Note (e.g. meeting minutes)"), max_length=300, required=False)
+
+
+class DateOnlyForm(forms.Form):
+    date = DateField(label=_("Date"), initial=_today)
+
+
+class RepaymentForm(forms.Form):
+    amount = MoneyField(label=_("Amount paid (VND)"))
+    date = DateField(label=_("Date"), initial=_today)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PlanForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=None, required=False)
+    area = forms.ModelChoiceField(
+        label=_("Or an area (all its funds of one kind)"), queryset=None, required=False
+    )
+    kind = forms.ChoiceField(label=_("Fund kind (for an area)"), choices=Fund.Kind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    target = MoneyField(label=_("Target (VND)"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, funds: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds
+        self.fields["area"].queryset = areas
+        self.fields["kind"].initial = Fund.Kind.CARE
+        self.fields["year"].initial = _today().year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("fund")) == bool(data.get("area")):
+            self.add_error("fund", _("Choose either a fund or an area."))
+        return data
+
+
+class DuesForm(forms.Form):
+    """One amount box per member who has not paid for the month (blank = not paying now)."""
+
+    date = DateField(label=_("Date collected"), initial=_today)
+
+    def __init__(self, *args: Any, members: list[Any], default: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for m in members:
+            self.fields[f"m{m.pk}"] = MoneyField(label=m.full_name, required=False, initial=default)
+
+    def member_fields(self) -> list[tuple[Any, Any]]:
+        return [(m, self[f"m{m.pk}"]) for m in self.members]
+
+    def amounts(self) -> dict[Any, int]:
+        return {
+            m: self.cleaned_data[f"m{m.pk}"]
+            for m in self.members
+            if self.cleaned_data.get(f"m{m.pk}")
+        }

@@ -1,0 +1,657 @@
+"""Fund, ledger, dues, loan, plan and book pages. Thin: door → form → one service → redirect."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from clubs.models import Club
+from config.ui import paginate, search_term
+from funds import books, selectors, services
+from funds.forms import (
+    DateOnlyForm,
+    DuesForm,
+    EntryFilterForm,
+    EntryForm,
+    FundForm,
+    LoanDecisionForm,
+    LoanRequestForm,
+    PeriodForm,
+    PlanForm,
+    RepaymentForm,
+    ReverseForm,
+    TransferForm,
+)
+from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan
+
+
+def _errors_to_form(form: Any, exc: FundsError) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, cancel_url: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        extra.pop("template", "funds/form.html"),
+        {"form": form, "title": title, "cancel_url": cancel_url, **extra},
+    )
+
+
+def _club(request: HttpRequest, club_id: int, *, write: bool = False) -> Club:
+    return scoping.get_for_user(Club, request.user, pk=club_id, write=write)
+
+
+def _require_sensitive(request: HttpRequest) -> None:
+    # Viewers see loan aggregates only, never who borrowed what.
+    if not scoping.can_see_sensitive(request.user):
+        raise PermissionDenied
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- funds and the ledger ------------------------------------------------------------------
+
+
+@login_required
+def fund_list(request: HttpRequest) -> HttpResponse:
+    """Every fund in the user's scope with its balance."""
+    qs = selectors.fund_list(viewer=request.user).order_by("owner_area__name", "club__name", "kind")
+    if term := search_term(request):
+        qs = qs.filter(club__search_name__contains=term) | qs.filter(
+            owner_area__search_name__contains=term
+        )
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    return render(
+        request,
+        "funds/fund_list.html",
+        {"page_obj": paginate(request, qs), "title": _("Funds"), "kinds": Fund.Kind.choices},
+    )
+
+
+@login_required
+def fund_create(request: HttpRequest) -> HttpResponse:
+    """Association staff open a care fund (or another fund) for their commune or province."""
+    scoping.require_write(request.user)
+    if not scoping.is_staff_role(request.user):
+        raise PermissionDenied
+    form = FundForm(request.POST or None, areas=scoping.areas_for(request.user).filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund = services.fund_create(
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+                owner_area=form.cleaned_data["owner_area"],
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The fund was created."))
+            return redirect("funds:fund_detail", pk=fund.pk)
+    return _form_page(request, form, _("New association fund"), reverse("funds:fund_list"))
+
+
+@login_required
+def club_funds(request: HttpRequest, club_id: int) -> HttpResponse:
+    """A club's two funds, its loan portfolio and the ways into its books."""
+    club = _club(request, club_id)
+    funds = list(selectors.club_funds(club=club, viewer=request.user))
+    book = selectors.club_portfolio(club=club)
+    return render(
+        request,
+        "funds/club_funds.html",
+        {
+            "club": club,
+            "funds": funds,
+            "book": book,
+            "title": _("Funds of %(club)s") % {"club": club},
+        },
+    )
+
+
+@login_required
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Balance, entries (filtered by period, category, member) and totals by category."""
+    fund = scoping.get_for_user(
+        Fund.objects.select_related("club", "owner_area"), request.user, pk=pk
+    )
+    filters = EntryFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    member = None
+    if (member_id := request.GET.get("member", "")).isdigit() and scoping.can_see_sensitive(
+        request.user
+    ):
+        from members.models import Member
+
+        member = Member.objects.filter(pk=member_id, club_id=fund.club_id).first()
+    entries = selectors.fund_entries(
+        fund=fund,
+        viewer=request.user,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        category=data.get("category") or "",
+        member=member,
+    )
+    return render(
+        request,
+        "funds/fund_detail.html",
+        {
+            "fund": fund,
+            "title": fund.name,
+            "filter_form": filters,
+            "filter_member": member,
+            "page_obj": paginate(request, entries),
+            "totals": selectors.category_totals(entries),
+        },
+    )
+
+
+@login_required
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = scoping.get_for_user(
+        Fund.objects.select_related("club"), request.user, pk=pk, write=True
+    )
+    form = EntryForm(request.POST or None, fund=fund)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            entry = services.entry_record(
+                fund=fund,
+                date=d["date"],
+                amount=d["amount"],
+                direction=d["direction"],
+                category=d["category"],
+                member=d.get("member"),
+                payer=d["payer"],
+                note=d["note"],
+                by=request.user,
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Recorded as %(voucher)s.") % {"voucher": entry.voucher_number}
+            )
+            return redirect("funds:fund_detail", pk=fund.pk)
+    return _form_page(
+        request,
+        form,
+        _("New entry – %(fund)s") % {"fund": fund.name},
+        reverse("funds:fund_detail", args=[fund.pk]),
+    )
+
+
+@login_required
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a mistake: a reversing entry linked to the original."""
+    entry = scoping.get_for_user(
+        LedgerEntry.objects.select_related("fund", "member"), request.user, pk=pk, write=True
+    )
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_reverse(entry=entry, by=request.user, note=form.cleaned_data["note"])
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The entry was reversed."))
+            return redirect("funds:fund_detail", pk=entry.fund_id)
+    return _form_page(
+        request,
+        form,
+        _("Reverse %(voucher)s") % {"voucher": entry.voucher_number},
+        reverse("funds:fund_detail", args=[entry.fund_id]),
+        entry=entry,
+        submit_label=_("Record the reversing entry"),
+    )
+
+
+@login_required
+def fund_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    source = scoping.get_for_user(
+        Fund.objects.select_related("club"), request.user, pk=pk, write=True
+    )
+    targets = selectors.fund_list(viewer=request.user).exclude(pk=source.pk)
+    if source.club_id:
+        # A club moves money between its own funds; associations may support their clubs.
+        targets = (
+            targets.filter(club=source.club_id)
+            if not scoping.is_staff_role(request.user)
+            else targets
+        )
+    form = TransferForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.fund_transfer(
+                source=source,
+                target=d["target"],
+                amount=d["amount"],
+                date=d["date"],
+                note=d["note"],
+                by=request.user,
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The transfer was recorded."))
+            return redirect("funds:fund_detail", pk=source.pk)
+    return _form_page(
+        request,
+        form,
+        _("Transfer from %(fund)s") % {"fund": source.name},
+        reverse("funds:fund_detail", args=[source.pk]),
+    )
+
+
+# --- books ---------------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
+    today = _today()
+    form = PeriodForm(request.GET or None)
+    if form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, today.replace(month=1, day=1), today
+
+
+@login_required
+def cash_book(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    """Sổ thu chi: opening balance, every entry with the running balance, closing balance."""
+    fund = scoping.get_for_user(
+        Fund.objects.select_related("club", "owner_area"), request.user, pk=pk
+    )
+    form, start, end = _period(request)
+    book = books.cash_book(
+        fund=fund, start=start, end=end, show_names=scoping.can_see_sensitive(request.user)
+    )
+    if fmt == "xlsx":
+        return books.xlsx_response(
+            books.cash_book_xlsx(book), f"so-thu-chi-{fund.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        )
+    return render(
+        request,
+        "funds/cash_book.html",
+        {"book": book, "fund": fund, "period_form": form, "title": _("Cash book")},
+    )
+
+
+@login_required
+def loan_book(request: HttpRequest, club_id: int, fmt: str = "html") -> HttpResponse:
+    """Sổ theo dõi cho vay – thu nợ of a club for a period."""
+    club = _club(request, club_id)
+    _require_sensitive(request)
+    form, start, end = _period(request)
+    book = books.loan_book(club=club, viewer=request.user, start=start, end=end)
+    if fmt == "xlsx":
+        return books.xlsx_response(
+            books.loan_book_xlsx(book), f"so-cho-vay-{club.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        )
+    return render(
+        request,
+        "funds/loan_book.html",
+        {"book": book, "club": club, "period_form": form, "title": _("Loan ledger")},
+    )
+
+
+# --- dues ----------------------------------------------------------------------------------
+
+
+def _year_month(request: HttpRequest) -> tuple[int, int]:
+    today = _today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+    except ValueError:
+        return today.year, today.month
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+def dues(request: HttpRequest, club_id: int) -> HttpResponse:
+    """Members × months of one year, and who has not paid for the chosen month."""
+    club = _club(request, club_id)
+    year, month = _year_month(request)
+    from members.models import Member
+
+    members = list(
+        Member.objects.filter(club=club, left_on__isnull=True).order_by("search_name", "pk")
+    )
+    page = paginate(request, members, per_page=50)
+    return render(
+        request,
+        "funds/dues.html",
+        {
+            "club": club,
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+            "page_obj": page,
+            "rows": selectors.dues_grid(club=club, year=year, members=list(page.object_list)),
+            "unpaid": list(selectors.unpaid_members(club=club, year=year, month=month)),
+            "title": _("Monthly dues %(year)s") % {"year": year},
+        },
+    )
+
+
+@login_required
+def dues_record(request: HttpRequest, club_id: int) -> HttpResponse:
+    """Quick entry at the meeting: one box per member who has not paid this month."""
+    club = _club(request, club_id, write=True)
+    year, month = _year_month(request)
+    members = list(selectors.unpaid_members(club=club, year=year, month=month))
+    last = Contribution.objects.filter(club=club).order_by("-year", "-month", "-pk").first()
+    form = DuesForm(request.POST or None, members=members, default=last.amount if last else None)
+    if request.method == "POST" and form.is_valid():
+        amounts = form.amounts()
+        if not amounts:
+            form.add_error(None, _("Enter at least one amount."))
+        else:
+            try:
+                rows = services.dues_record(
+                    club=club,
+                    year=year,
+                    month=month,
+                    amounts=amounts,
+                    on=form.cleaned_data["date"],
+                    by=request.user,
+                )
+            except FundsError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Dues recorded for %(n)s members.") % {"n": len(rows)})
+                return redirect(
+                    f"{reverse('funds:dues', args=[club.pk])}?year={year}&month={month}"
+                )
+    return render(
+        request,
+        "funds/dues_record.html",
+        {
+            "club": club,
+            "form": form,
+            "year": year,
+            "month": month,
+            "title": _("Dues for %(month)s") % {"month": f"{month:02d}/{year}"},
+        },
+    )
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+
+@login_required
+def loan_list(request: HttpRequest, club_id: int) -> HttpResponse:
+    """The club's loans with where each stands; viewers see the portfolio figures only."""
+    club = _club(request, club_id)
+    today = _today()
+    status = request.GET.get("status", "")
+    if status not in Loan.Status.values:
+        status = ""
+    book = selectors.club_portfolio(club=club, as_of=today)
+    counts = dict(
+        scoping.for_user(Loan, request.user)
+        .filter(fund__club=club)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    ctx: dict[str, Any] = {
+        "club": club,
+        "book": book,
+        "status": status,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Loan.Status.choices],
+        "title": _("Loans of %(club)s") % {"club": club},
+    }
+    if scoping.can_see_sensitive(request.user):
+        page = paginate(
+            request, selectors.club_loans(club=club, viewer=request.user, status=status)
+        )
+        ctx["page_obj"] = page
+        ctx["rows"] = [selectors.loan_position(loan, today) for loan in page.object_list]
+    return render(request, "funds/loan_list.html", ctx)
+
+
+@login_required
+def loans_due(request: HttpRequest, club_id: int) -> HttpResponse:
+    """For the board: who owes what at the next meeting."""
+    club = _club(request, club_id)
+    _require_sensitive(request)
+    meeting, rows = selectors.due_at_next_meeting(club=club, viewer=request.user)
+    return render(
+        request,
+        "funds/loans_due.html",
+        {
+            "club": club,
+            "meeting": meeting,
+            "rows": rows,
+            "total": sum(r["due"] for r in rows),
+            "title": _("Due at the next meeting"),
+        },
+    )
+
+
+@login_required
+def loan_create(request: HttpRequest, club_id: int) -> HttpResponse:
+    club = _club(request, club_id, write=True)
+    form = LoanRequestForm(request.POST or None, club=club)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fund = Fund.objects.filter(club=club, kind=Fund.Kind.REVOLVING).first()
+        try:
+            if fund is None:
+                raise FundsError(_("This club has no revolving fund."))
+            loan = services.loan_request(
+                fund=fund,
+                borrower=d["borrower"],
+                principal=d["principal"],
+                in_kind=d["in_kind"],
+                purpose=d["purpose"],
+                monthly_rate=d["monthly_rate"],
+                term_months=d["term_months"],
+                method=d["method"],
+                requested_on=d["requested_on"],
+                by=request.user,
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The loan request was recorded."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request, form, _("New loan request"), reverse("funds:loan_list", args=[club.pk])
+    )
+
+
+def _loan(request: HttpRequest, pk: int, *, write: bool = False) -> Loan:
+    loan = scoping.get_for_user(
+        Loan.objects.select_related("fund__club", "borrower", "approved_by"),
+        request.user,
+        pk=pk,
+        write=write,
+    )
+    _require_sensitive(request)
+    return loan
+
+
+@login_required
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    loan = (
+        selectors.loans_with_schedule(Loan.objects.filter(pk=loan.pk))
+        .select_related("approved_by", "fund__club")
+        .get()
+    )
+    today = _today()
+    ctx: dict[str, Any] = {
+        "loan": loan,
+        "club": loan.fund.club,
+        "position": selectors.loan_position(loan, today),
+        "installments": selectors.installments_of(loan),
+        "repayments": list(loan.repayments.all()),
+        "title": _("Loan of %(name)s") % {"name": loan.borrower.full_name},
+        "today": today,
+    }
+    if loan.status == Loan.Status.ACTIVE:
+        ctx["payoff"] = services.payoff_amount(loan, today)
+    if scoping.is_staff_role(request.user):
+        ctx["history"] = list(
+            loan.history.select_related("history_user").order_by("-history_date")[:50]
+        )
+        ctx["entries"] = list(loan.entries.select_related("created_by").order_by("pk"))
+    return render(request, "funds/loan_detail.html", ctx)
+
+
+@login_required
+def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk, write=True)
+    form = LoanDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["decision"] == "approve":
+                services.loan_approve(loan=loan, by=request.user, on=d["date"], note=d["note"])
+            else:
+                services.loan_reject(loan=loan, by=request.user, on=d["date"], note=d["note"])
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The board's decision was recorded."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request, form, _("Board decision"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan
+    )
+
+
+@login_required
+def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk, write=True)
+    form = DateOnlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.loan_disburse(loan=loan, by=request.user, on=form.cleaned_data["date"])
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Disbursed; payment voucher %(voucher)s.") % {"voucher": entry.voucher_number},
+            )
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request, form, _("Disburse the loan"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
+        submit_label=_("Disburse"),
+    )  # fmt: skip
+
+
+@login_required
+def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk, write=True)
+    form = RepaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rep = services.loan_repay(
+                loan=loan, amount=d["amount"], on=d["date"], note=d["note"], by=request.user
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Repayment recorded: %(interest)s ₫ interest, %(principal)s ₫ principal.")
+                % {
+                    "interest": f"{rep.interest:,}".replace(",", "."),
+                    "principal": f"{rep.principal:,}".replace(",", "."),
+                },
+            )
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request,
+        form,
+        _("Record a repayment"),
+        reverse("funds:loan_detail", args=[loan.pk]),
+        loan=loan,
+    )
+
+
+@login_required
+def loan_payoff(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk, write=True)
+    form = DateOnlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_payoff(loan=loan, on=form.cleaned_data["date"], by=request.user)
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The loan was repaid early."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    amount = services.payoff_amount(loan, _today()) if loan.status == Loan.Status.ACTIVE else None
+    return _form_page(
+        request, form, _("Early repayment"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
+        payoff=amount, submit_label=_("Settle the loan"),
+    )  # fmt: skip
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "funds/plan_list.html",
+        {"rows": selectors.plans_with_progress(viewer=request.user), "title": _("Fund plans")},
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    scoping.require_write(request.user)
+    form = PlanForm(
+        request.POST or None,
+        funds=selectors.fund_list(viewer=request.user),
+        areas=scoping.areas_for(request.user).filter(active=True)
+        if scoping.is_staff_role(request.user)
+        else scoping.areas_for(request.user).none(),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_create(
+                fund=d["fund"],
+                area=d["area"],
+                kind=d["kind"],
+                year=d["year"],
+                target=d["target"],
+                note=d["note"],
+                by=request.user,
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("funds:plan_list")
+    return _form_page(request, form, _("New fund plan"), reverse("funds:plan_list"))
