@@ -49,3 +49,6 @@ class ClubAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class ClubStatusChangeAdmin(ScopedModelAdmin):
     list_display = ("club", "status", "changed_on", "reason", "by")
     list_select_related = ("club", "by")
+
+
+from clubs import admin_month  # noqa: E402,F401

@@ -305,3 +305,6 @@ class BoardPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_position_display()}: {self.member}"
+
+
+from clubs.models_month import *  # noqa: E402,F403  (month records live in their own module)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", home, name="home"),
     path("", include("clubs.urls")),
+    path("", include("clubs.urls_month")),
     path("", include("members.urls")),
     path("", include("funds.urls")),
     path("trainings/", include("trainings.urls")),

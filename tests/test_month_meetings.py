@@ -1,0 +1,317 @@
+"""Recording a meeting on a phone: attendance, readings, minutes; moving and cancelling."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clubs.models_month import Attendance, HealthCheck, Meeting
+from clubs.services_month import MonthError, Reading, meeting_record
+from tests.factories import MemberFactory
+from tests.factories_month import MeetingFactory, month_catalog, vi  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def sitting(cast):
+    """A meeting of club_a three days ago, with five members."""
+    members = [MemberFactory(club=cast.club_a, full_name=f"Lò Thị {i}") for i in range(5)]
+    meeting = MeetingFactory(club=cast.club_a, date=_today() - datetime.timedelta(days=3))
+    return meeting, members
+
+
+def post_data(members, marks=None, readings=None, **extra):
+    data = {"guests": "2", "minutes": "Họp bàn nuôi gà", "decisions": "Cho vay 2 hộ"}
+    for m, status in (marks or {}).items():
+        data[f"att_{m.pk}"] = status
+    for m, (sys, dia, wt) in (readings or {}).items():
+        data[f"sys_{m.pk}"], data[f"dia_{m.pk}"], data[f"wt_{m.pk}"] = sys, dia, wt
+    data.update(extra)
+    return data
+
+
+def test_the_record_page_lists_every_member_with_tap_buttons(cast, login, sitting):
+    meeting, members = sitting
+    page = login(cast.leader).get(reverse("month:meeting_record", args=[meeting.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for m in members:
+        assert m.full_name in html
+        assert f'name="att_{m.pk}"' in html and 'class="btn-check"' in html
+    assert 'inputmode="numeric"' in html
+    assert vi("Everyone present") in html
+
+
+def test_saving_marks_readings_and_minutes_in_one_post(cast, login, sitting):
+    meeting, members = sitting
+    a, b, c, d, _e = members
+    client = login(cast.leader)
+    response = client.post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data(
+            members,
+            marks={a: "present", b: "absent", c: "excused", d: "present"},
+            readings={a: ("150", "95", "52,5"), d: ("120", "80", "")},
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+    assert (meeting.guests, meeting.minutes, meeting.decisions) == (
+        2,
+        "Họp bàn nuôi gà",
+        "Cho vay 2 hộ",
+    )
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
+    # The fifth member has no mark: not recorded, which is not absent.
+    assert marks == {a.pk: "present", b.pk: "absent", c.pk: "excused", d.pk: "present"}
+    readings = {h.member_id: h for h in HealthCheck.objects.filter(meeting=meeting)}
+    assert readings[a.pk].weight == Decimal("52.5") and readings[a.pk].systolic == 150
+    assert readings[a.pk].date == meeting.date and readings[a.pk].club_id == cast.club_a.pk
+    html = response.content.decode()
+    assert vi("Meeting saved.") in html
+    # High readings are listed after saving.
+    assert 'id="high-readings"' in html and "150/95" in html and a.full_name in html
+    assert "120/80" not in html
+
+
+def test_everyone_present_marks_only_the_unmarked(cast, login, sitting):
+    meeting, members = sitting
+    login(cast.leader).post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data(members, marks={members[0]: "excused"}, all_present="on"),
+    )
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
+    assert marks[members[0].pk] == "excused"
+    assert [marks[m.pk] for m in members[1:]] == ["present"] * 4
+
+
+def test_saving_again_replaces_the_sitting(cast, login, sitting):
+    meeting, members = sitting
+    client = login(cast.leader)
+    url = reverse("month:meeting_record", args=[meeting.pk])
+    client.post(
+        url,
+        post_data(
+            members,
+            marks={members[0]: "present", members[1]: "present"},
+            readings={members[0]: ("130", "85", "")},
+        ),
+    )
+    client.post(url, post_data(members, marks={members[0]: "absent"}))
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
+    assert marks == {members[0].pk: "absent"}
+    assert not HealthCheck.objects.filter(meeting=meeting).exists()
+
+
+def test_very_high_readings_are_flagged(cast, login, sitting):
+    meeting, members = sitting
+    response = login(cast.leader).post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data(
+            members, marks={members[0]: "present"}, readings={members[0]: ("185", "112", "")}
+        ),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert vi("very high") in html
+    assert members[0].full_name in html
+    assert HealthCheck.objects.filter(meeting=meeting).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("reading", "msgid"),
+    [
+        (("400", "20", ""), "Systolic pressure must be between %(low)s and %(high)s mmHg."),
+        (("120", "130", ""), "Diastolic pressure must be lower than systolic pressure."),
+        (("120", "", ""), "Enter both blood-pressure numbers (systolic and diastolic)."),
+        (("", "", "250"), "Weight must be between %(low)s and %(high)s kg."),
+    ],
+)
+def test_implausible_readings_are_refused_and_nothing_is_saved(
+    cast, login, sitting, reading, msgid
+):
+    meeting, members = sitting
+    response = login(cast.leader).post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data(
+            members,
+            marks={members[0]: "present", members[1]: "present"},
+            readings={members[1]: reading},
+        ),
+    )
+    assert response.status_code == 200
+    expected = vi(msgid) % {"low": 60, "high": 260} if "Systolic pressure" in msgid else vi(msgid)
+    if "Weight" in msgid:
+        expected = vi(msgid) % {"low": 20, "high": 200}
+    assert expected in response.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    assert not HealthCheck.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
+
+
+def test_attendance_for_a_member_of_another_club_is_refused(cast, login, sitting):
+    meeting, members = sitting
+    stranger = MemberFactory(club=cast.club_b)
+    response = login(cast.leader).post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data(members, marks={members[0]: "present"}, **{f"att_{stranger.pk}": "present"}),
+    )
+    assert response.status_code == 200
+    assert (
+        vi(
+            "Some of the people marked are not members of this club on the meeting's day; nothing was saved."
+        )
+        in response.content.decode()
+    )
+    assert not Attendance.objects.exists()
+
+
+def test_the_service_refuses_outsiders_and_implausible_readings_too(cast, sitting):
+    meeting, members = sitting
+    stranger = MemberFactory(club=cast.club_b)
+    with pytest.raises(MonthError):
+        meeting_record(
+            meeting=meeting, attendance={stranger.pk: "present"}, readings={}, by=cast.leader
+        )
+    with pytest.raises(MonthError) as exc:
+        meeting_record(
+            meeting=meeting,
+            attendance={members[0].pk: "present"},
+            readings={members[0].pk: Reading(400, 20, None)},
+            by=cast.leader,
+        )
+    assert vi("Systolic pressure must be between %(low)s and %(high)s mmHg.") % {
+        "low": 60,
+        "high": 260,
+    } in str(exc.value)
+    assert not Attendance.objects.exists() and not HealthCheck.objects.exists()
+
+
+def test_a_future_meeting_cannot_be_recorded_yet(cast, login):
+    member = MemberFactory(club=cast.club_a)
+    meeting = MeetingFactory(club=cast.club_a, date=_today() + datetime.timedelta(days=5))
+    response = login(cast.leader).post(
+        reverse("month:meeting_record", args=[meeting.pk]),
+        post_data([member], marks={member: "present"}),
+    )
+    assert (
+        vi("A meeting can be recorded on its day or later, not before.")
+        in response.content.decode()
+    )
+    assert not Attendance.objects.exists()
+
+
+def _members(club, n):
+    return [MemberFactory(club=club) for _ in range(n)]
+
+
+@pytest.mark.parametrize("size", [5, 70])
+def test_the_record_page_runs_a_fixed_number_of_queries(
+    cast, login, size, django_assert_max_num_queries
+):
+    members = _members(cast.club_a, size)
+    meeting = MeetingFactory(club=cast.club_a, date=_today() - datetime.timedelta(days=1))
+    client = login(cast.leader)
+    url = reverse("month:meeting_record", args=[meeting.pk])
+    # session, user, meeting (+club, commune), lock check, roster, marks, readings
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+    data = post_data(
+        members,
+        marks={m: "present" for m in members},
+        readings={m: ("130", "85", "50") for m in members},
+    )
+    # The same plus: savepoint/release, meeting row lock, lock check, roster, current marks,
+    # current readings, bulk insert of marks, bulk insert of readings, meeting update.
+    with django_assert_max_num_queries(20):
+        assert client.post(url, data).status_code == 302
+    assert Attendance.objects.filter(meeting=meeting).count() == size
+    assert HealthCheck.objects.filter(meeting=meeting).count() == size
+    # Saving again (updates instead of inserts) stays within the same bound.
+    data.update({f"att_{m.pk}": "absent" for m in members})
+    with django_assert_max_num_queries(20):
+        assert client.post(url, data).status_code == 302
+
+
+def test_moving_a_meeting_keeps_the_old_day_and_the_reason(cast, login):
+    meeting = MeetingFactory(club=cast.club_a, date=_today() + datetime.timedelta(days=3))
+    old = meeting.date
+    new = _today() + datetime.timedelta(days=6)
+    response = login(cast.leader).post(
+        reverse("month:meeting_move", args=[meeting.pk]),
+        {
+            "date": new.strftime("%d/%m/%Y"),
+            "starts_at": "14:00",
+            "place": "Sân bóng bản",
+            "reason": "Trùng ngày chợ phiên",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.moved_from, meeting.change_reason) == (
+        new,
+        old,
+        "Trùng ngày chợ phiên",
+    )
+    assert meeting.starts_at == datetime.time(14, 0) and meeting.place == "Sân bóng bản"
+
+
+def test_a_meeting_cannot_be_moved_into_the_past(cast, login):
+    meeting = MeetingFactory(club=cast.club_a, date=_today() + datetime.timedelta(days=3))
+    past = _today() - datetime.timedelta(days=2)
+    response = login(cast.leader).post(
+        reverse("month:meeting_move", args=[meeting.pk]),
+        {"date": past.strftime("%d/%m/%Y"), "place": "", "reason": "Nhầm"},
+    )
+    assert response.status_code == 200
+    assert vi("A meeting cannot be moved into the past.") in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.moved_from is None and meeting.date == _today() + datetime.timedelta(days=3)
+
+
+def test_cancelling_needs_a_reason_and_records_it(cast, login):
+    meeting = MeetingFactory(club=cast.club_a, date=_today() + datetime.timedelta(days=3))
+    client = login(cast.leader)
+    url = reverse("month:meeting_cancel", args=[meeting.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
+    assert client.post(url, {"reason": "Mưa lũ"}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.change_reason) == (Meeting.Status.CANCELLED, "Mưa lũ")
+
+
+def test_meeting_list_and_detail(cast, login, sitting, django_assert_max_num_queries):
+    meeting, _ = sitting
+    client = login(cast.leader)
+    for i in range(5):
+        MeetingFactory(club=cast.club_a, date=_today() + datetime.timedelta(days=30 * (i + 1)))
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("month:meeting_list", args=[cast.club_a.pk]))
+    assert page.status_code == 200 and vi("Next meeting") in page.content.decode()
+    assert client.get(reverse("month:meeting_detail", args=[meeting.pk])).status_code == 200
+
+
+def test_adding_an_extra_meeting(cast, login):
+    day = _today() + datetime.timedelta(days=10)
+    response = login(cast.leader).post(
+        reverse("month:meeting_add", args=[cast.club_a.pk]),
+        {
+            "date": day.strftime("%d/%m/%Y"),
+            "starts_at": "08:00",
+            "place": "Nhà văn hóa",
+            "agenda": "Họp bất thường",
+        },
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(club=cast.club_a, date=day).planned_on is None
