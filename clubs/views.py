@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from accounts import scoping
@@ -82,7 +83,7 @@ def club_list(request: HttpRequest) -> HttpResponse:
         request,
         "clubs/club_list.html",
         {
-            "title": _("Clubs"),
+            "title": pgettext("menu", "Clubs"),
             "page_obj": page,
             "rows": rows,
             "filter_form": filter_form,

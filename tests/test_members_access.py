@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member
-from tests.factories_members import SCOPED_URLS, ClubObjects
-from tests.factories_members import fast_passwords  # noqa: F401
+from tests.factories_members import (
+    SCOPED_URLS,
+    ClubObjects,
+    fast_passwords,  # noqa: F401
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,9 @@ def test_read_pages_refuse_post(cast, login, objs_a, name, needs):
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize(("name", "needs"), [(n, k) for n, k, post in SCOPED_URLS if n != "members:consent_withdraw"])
+@pytest.mark.parametrize(
+    ("name", "needs"), [(n, k) for n, k, post in SCOPED_URLS if n != "members:consent_withdraw"]
+)
 def test_province_staff_reach_every_page_of_their_province(cast, login, objs_a2, name, needs):
     response = login(cast.province).get(reverse(name, kwargs=objs_a2.kwargs(needs)))
     assert response.status_code == 200
