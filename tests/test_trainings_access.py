@@ -14,6 +14,12 @@ from trainings.models import Participant, SessionAttendance, Trainer, Training, 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The cast's six passwords with a fast hasher: these tests are not about logging in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def event(cast, settings, tmp_path):
     """A commune A1 training with one person present, a trainer and a material."""

@@ -48,8 +48,10 @@ def participant_list(*, training: Training, term: str = "") -> QuerySet[Particip
     return qs.order_by("search_name", "pk")
 
 
-def checkin_list(*, session: TrainingSession, term: str = "") -> QuerySet[Participant]:
-    qs = session.training.participants.select_related("area").annotate(
+def checkin_list(
+    *, training: Training, session: TrainingSession, term: str = ""
+) -> QuerySet[Participant]:
+    qs = training.participants.select_related("area").annotate(
         present=Exists(
             SessionAttendance.objects.filter(session=session, participant=OuterRef("pk"))
         )

@@ -422,8 +422,9 @@ def checkin(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     session = _child(TrainingSession.objects.filter(training=training), request, pk=session_pk)
     term = search_term(request)
-    qs = selectors.checkin_list(session=session, term=term)
+    qs = selectors.checkin_list(training=training, session=session, term=term)
     page = paginate(request, qs, per_page=200)
+    total = page.paginator.count if not term else training.participants.count()
     return render(
         request,
         "trainings/checkin.html",
@@ -433,7 +434,7 @@ def checkin(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
             "session": session,
             "page_obj": page,
             "present_count": session.attendances.count(),
-            "total": training.participants.count(),
+            "total": total,
             "sessions": training.sessions.all(),
         },
     )
