@@ -52,3 +52,4 @@ class ClubStatusChangeAdmin(ScopedModelAdmin):
 
 
 from clubs import admin_month  # noqa: E402,F401
+from clubs.reminders import admin as reminders_admin  # noqa: E402,F401

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -197,6 +197,18 @@ class Club(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
+    reminder_lead_days = models.CharField(
+        _("remind members (days before)"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
+                _("Enter days separated by commas, e.g. 3,1."),
+            )
+        ],
+        help_text=_("e.g. 3,1 — empty: the default for every club."),
+    )
     supporter = models.CharField(
         _("supported by"), max_length=15, choices=Supporter.choices, default=Supporter.VAE
     )
@@ -308,3 +320,4 @@ class BoardPosition(models.Model):
 
 
 from clubs.models_month import *  # noqa: E402,F403  (month records live in their own module)
+from clubs.reminders.models import Reminder  # noqa: E402,F401  (the reminder outbox)

@@ -1,0 +1,329 @@
+"""Planning and sending meeting reminders.
+
+Planning is idempotent: rows are inserted with ``ignore_conflicts`` against the unique
+constraint, so running it twice, or from two beat processes at once, creates each reminder
+once. Sending claims a row with a conditional UPDATE (``pending -> sending``) before calling the
+provider and records the outcome after; the provider call carries the reminder's key, so a
+send interrupted between delivery and bookkeeping is not delivered twice when it is retried.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from clubs.reminders import timing
+from clubs.reminders.channels import DeliveryError, PermanentError, channel_for, sms_fits, sms_text
+from clubs.reminders.models import Reminder
+from clubs.reminders.text import digest_message, member_message
+
+logger = logging.getLogger(__name__)
+
+PLAN_MEETING_BATCH = 500
+INSERT_BATCH = 5000
+
+
+@dataclass
+class PlanResult:
+    meetings: int = 0
+    rows: int = 0
+    created: int = 0
+
+
+@dataclass
+class SendResult:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, status: str) -> None:
+        self.counts[status] += 1
+
+
+def club_lead_days(club) -> list[int]:
+    """The club's own lead times ("3,1") or the default setting."""
+    raw = (getattr(club, "reminder_lead_days", "") or "").strip()
+    if raw:
+        try:
+            days = sorted({int(x) for x in raw.split(",") if x.strip()}, reverse=True)
+            if days and all(0 <= d <= 30 for d in days):
+                return days
+        except ValueError:
+            pass
+    return list(settings.ISHC_REMINDER_LEAD_DAYS)
+
+
+def meeting_start(meeting) -> datetime.datetime:
+    start_time = meeting.starts_at or meeting.club.meeting_time or datetime.time(8, 0)
+    return timezone.make_aware(
+        datetime.datetime.combine(meeting.date, start_time), timezone.get_current_timezone()
+    )
+
+
+def _address(channel: str, phone: str, email: str) -> str:
+    return email if channel == Reminder.Channel.EMAIL else phone
+
+
+def reminders_plan(*, now: datetime.datetime | None = None, dry_run: bool = False) -> PlanResult:
+    """Create the missing reminders for planned meetings inside their lead times."""
+    from clubs.models import BoardPosition, Meeting
+    from members.models import Member
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = today + datetime.timedelta(days=max([*settings.ISHC_REMINDER_LEAD_DAYS, 30]))
+    max_age = datetime.timedelta(hours=settings.ISHC_REMINDER_MAX_AGE_HOURS)
+    result = PlanResult()
+    started = timezone.now()
+    meetings = (
+        Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=today, date__lte=horizon)
+        .select_related("club")
+        .order_by("pk")
+    )
+    batch: list = []
+    for meeting in meetings.iterator(chunk_size=PLAN_MEETING_BATCH):
+        batch.append(meeting)
+        if len(batch) >= PLAN_MEETING_BATCH:
+            result.rows += _plan_batch(batch, now, max_age, dry_run, Member, BoardPosition)
+            result.meetings += len(batch)
+            batch = []
+    if batch:
+        result.rows += _plan_batch(batch, now, max_age, dry_run, Member, BoardPosition)
+        result.meetings += len(batch)
+    if not dry_run:
+        result.created = Reminder.objects.filter(created_at__gte=started).count()
+    return result
+
+
+def _plan_batch(meetings, now, max_age, dry_run, Member, BoardPosition) -> int:
+    club_ids = {m.club_id for m in meetings}
+    members = defaultdict(list)
+    for row in (
+        Member.objects.filter(club_id__in=club_ids, left_on__isnull=True, reminders_opt_out=False)
+        .values_list("pk", "club_id", "preferred_channel", "phone", "email", "joined_on")
+        .order_by()
+    ):
+        members[row[1]].append(row)
+    chairs = defaultdict(list)
+    for member_id, club_id, channel, phone, email in (
+        BoardPosition.objects.filter(
+            club_id__in=club_ids, position=BoardPosition.Position.CHAIR, end_on__isnull=True
+        )
+        .values_list(
+            "member_id", "club_id", "member__preferred_channel", "member__phone", "member__email"
+        )
+        .order_by()
+    ):
+        chairs[club_id].append((member_id, channel, phone, email))
+
+    rows: list[Reminder] = []
+    for meeting in meetings:
+        start = meeting_start(meeting)
+        for lead in club_lead_days(meeting.club):
+            due = timing.due_at(start, lead)
+            if due > start or now - due > max_age:
+                continue  # already stale when planned: nothing to send late
+            for member_id, _club, channel, phone, email, joined_on in members[meeting.club_id]:
+                if joined_on and joined_on > meeting.date:
+                    continue
+                address = _address(channel, phone, email)
+                rows.append(
+                    Reminder(
+                        meeting_id=meeting.pk,
+                        member_id=member_id,
+                        kind=Reminder.Kind.MEMBER,
+                        channel=channel,
+                        lead_days=lead,
+                        meeting_date=meeting.date,
+                        address=address,
+                        due_at=due,
+                        status=Reminder.Status.PENDING if address else Reminder.Status.SKIPPED,
+                        last_error="" if address else "no phone number or e-mail address",
+                    )
+                )
+            for member_id, channel, phone, email in chairs[meeting.club_id]:
+                address = _address(channel, phone, email)
+                if address:
+                    rows.append(
+                        Reminder(
+                            meeting_id=meeting.pk,
+                            member_id=member_id,
+                            kind=Reminder.Kind.DIGEST,
+                            channel=channel,
+                            lead_days=lead,
+                            meeting_date=meeting.date,
+                            address=address,
+                            # After the members' reminders of the same lead time went out.
+                            due_at=due + datetime.timedelta(minutes=30),
+                        )
+                    )
+    if not dry_run:
+        Reminder.objects.bulk_create(rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    return len(rows)
+
+
+def _skip_reason(reminder: Reminder, now: datetime.datetime) -> str:
+    from clubs.models import Meeting
+
+    meeting = reminder.meeting
+    if meeting.status == Meeting.Status.CANCELLED:
+        return "meeting cancelled"
+    if meeting.status == Meeting.Status.HELD:
+        return "meeting already held"
+    if meeting.date != reminder.meeting_date:
+        return f"meeting moved to {meeting.date:%d/%m/%Y}"
+    if meeting_start(meeting) <= now:
+        return "meeting already started"
+    member = reminder.member
+    if reminder.kind == Reminder.Kind.MEMBER and member.reminders_opt_out:
+        return "member opted out"
+    if member.left_on is not None:
+        return "member left the club"
+    if timing.is_stale(reminder.due_at, now):
+        return "stale: not sent within the maximum age"
+    return ""
+
+
+def _message(reminder: Reminder) -> str:
+    meeting = reminder.meeting
+    start = meeting_start(meeting)
+    if reminder.kind == Reminder.Kind.DIGEST:
+        count = Reminder.objects.filter(
+            meeting=meeting,
+            kind=Reminder.Kind.MEMBER,
+            lead_days=reminder.lead_days,
+            meeting_date=reminder.meeting_date,
+            status=Reminder.Status.SENT,
+        ).count()
+        return digest_message(meeting.club.name, start, count)
+    return member_message(meeting.club.name, start, meeting.place or meeting.club.meeting_place)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 … minutes, at most 2 hours."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def _finish(reminder_id: int, **fields) -> None:
+    # Only the claimant (the row is still 'sending') records an outcome.
+    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(**fields)
+
+
+def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one pending reminder; returns its new status (or "" when nothing was claimed)."""
+    now = now or timezone.now()
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING, due_at__lte=now)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now)
+    )
+    if not claimed:
+        return ""
+    reminder = Reminder.objects.select_related("meeting__club", "member").get(pk=reminder_id)
+    reason = _skip_reason(reminder, now)
+    if reason:
+        _finish(reminder_id, status=Reminder.Status.SKIPPED, last_error=reason)
+        return Reminder.Status.SKIPPED
+    if timing.in_quiet_hours(now):
+        _finish(
+            reminder_id,
+            status=Reminder.Status.PENDING,
+            attempts=F("attempts") - 1,
+            next_attempt_at=timing.quiet_hours_end(now),
+            last_error="quiet hours: waiting for the morning",
+        )
+        return Reminder.Status.PENDING
+    text = _message(reminder)
+    try:
+        if reminder.channel == Reminder.Channel.SMS:
+            text = sms_text(text)
+            if not sms_fits(text):
+                raise PermanentError(f"message too long for one SMS ({len(text)} characters)")
+        provider_id = channel_for(reminder.channel).send(
+            to=reminder.address,
+            text=text,
+            subject="Nhắc lịch sinh hoạt CLB",
+            key=f"reminder-{reminder.pk}",
+        )
+    except DeliveryError as exc:
+        error = str(exc)[:500]
+        if exc.temporary and reminder.attempts < settings.ISHC_REMINDER_MAX_ATTEMPTS:
+            _finish(
+                reminder_id,
+                status=Reminder.Status.PENDING,
+                next_attempt_at=now + backoff(reminder.attempts),
+                last_error=error,
+            )
+            return Reminder.Status.PENDING
+        _finish(reminder_id, status=Reminder.Status.FAILED, last_error=error)
+        return Reminder.Status.FAILED
+    except Exception as exc:  # an unexpected bug: keep the reason, never lose the row
+        logger.exception("reminder %s failed unexpectedly", reminder_id)
+        _finish(reminder_id, status=Reminder.Status.FAILED, last_error=repr(exc)[:500])
+        return Reminder.Status.FAILED
+    _finish(
+        reminder_id,
+        status=Reminder.Status.SENT,
+        sent_at=timezone.now(),
+        provider_id=provider_id[:100],
+        text=text[:500],
+        last_error="",
+    )
+    return Reminder.Status.SENT
+
+
+def release_interrupted(*, now: datetime.datetime | None = None) -> int:
+    """Rows left 'sending' by a worker that died go back to 'pending' to be retried."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.ISHC_REMINDER_SENDING_TIMEOUT_MINUTES)
+    return Reminder.objects.filter(
+        status=Reminder.Status.SENDING, sending_started_at__lt=cutoff
+    ).update(status=Reminder.Status.PENDING, last_error="interrupted while sending; retried")
+
+
+def due_ids(*, now: datetime.datetime | None = None, limit: int | None = None) -> list[int]:
+    now = now or timezone.now()
+    qs = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def send_due(*, now: datetime.datetime | None = None, limit: int | None = None) -> SendResult:
+    """Send every due reminder in this process (the management command and the batch task)."""
+    result = SendResult()
+    release_interrupted(now=now)
+    for reminder_id in due_ids(now=now, limit=limit):
+        status = reminder_send(reminder_id, now=now)
+        if status:
+            result.add(status)
+    return result
+
+
+def reminders_for_meeting(meeting) -> dict[int, Reminder]:
+    """The latest reminder of each member for a meeting's current date (for the meeting page)."""
+    latest: dict[int, Reminder] = {}
+    for reminder in Reminder.objects.filter(
+        meeting=meeting, meeting_date=meeting.date, kind=Reminder.Kind.MEMBER
+    ).order_by("lead_days"):
+        latest.setdefault(reminder.member_id, reminder)
+    return latest
+
+
+__all__ = [
+    "PlanResult",
+    "SendResult",
+    "due_ids",
+    "release_interrupted",
+    "reminder_send",
+    "reminders_for_meeting",
+    "reminders_plan",
+    "send_due",
+]
