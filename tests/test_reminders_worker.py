@@ -160,7 +160,9 @@ def test_a_worker_killed_mid_send_leads_to_exactly_one_send(meeting, queue, tmp_
     finally:
         if worker.poll() is None:
             worker.kill()
-    assert Reminder.objects.filter(status="sending").count() == 1
+    # The batch was claimed, one message delivered, nothing recorded.
+    assert Reminder.objects.filter(status="sending").count() >= 1
+    assert Reminder.objects.filter(status="sent").count() == 0
 
     recovered = start_worker(worker_env(queue, sms_file))
     try:

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 PLAN_MEETING_BATCH = 500
 INSERT_BATCH = 5000
+BATCH = 500
 
 
 @dataclass
@@ -213,30 +215,18 @@ def _finish(reminder_id: int, **fields) -> None:
     Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(**fields)
 
 
-def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
-    """Send one pending reminder; returns its new status (or "" when nothing was claimed)."""
-    now = now or timezone.now()
-    claimed = (
-        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING, due_at__lte=now)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now)
-    )
-    if not claimed:
-        return ""
-    reminder = Reminder.objects.select_related("meeting__club", "member").get(pk=reminder_id)
+def _deliver(reminder: Reminder, now: datetime.datetime) -> dict:
+    """Check, then hand one claimed reminder to its channel; returns the outcome's fields."""
     reason = _skip_reason(reminder, now)
     if reason:
-        _finish(reminder_id, status=Reminder.Status.SKIPPED, last_error=reason)
-        return Reminder.Status.SKIPPED
+        return {"status": Reminder.Status.SKIPPED, "last_error": reason}
     if timing.in_quiet_hours(now):
-        _finish(
-            reminder_id,
-            status=Reminder.Status.PENDING,
-            attempts=F("attempts") - 1,
-            next_attempt_at=timing.quiet_hours_end(now),
-            last_error="quiet hours: waiting for the morning",
-        )
-        return Reminder.Status.PENDING
+        return {
+            "status": Reminder.Status.PENDING,
+            "attempts": reminder.attempts - 1,  # waiting is not an attempt
+            "next_attempt_at": timing.quiet_hours_end(now),
+            "last_error": "quiet hours: waiting for the morning",
+        }
     text = _message(reminder)
     try:
         if reminder.channel == Reminder.Channel.SMS:
@@ -252,28 +242,89 @@ def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> 
     except DeliveryError as exc:
         error = str(exc)[:500]
         if exc.temporary and reminder.attempts < settings.ISHC_REMINDER_MAX_ATTEMPTS:
-            _finish(
-                reminder_id,
-                status=Reminder.Status.PENDING,
-                next_attempt_at=now + backoff(reminder.attempts),
-                last_error=error,
-            )
-            return Reminder.Status.PENDING
-        _finish(reminder_id, status=Reminder.Status.FAILED, last_error=error)
-        return Reminder.Status.FAILED
+            return {
+                "status": Reminder.Status.PENDING,
+                "next_attempt_at": now + backoff(reminder.attempts),
+                "last_error": error,
+            }
+        return {"status": Reminder.Status.FAILED, "last_error": error}
     except Exception as exc:  # an unexpected bug: keep the reason, never lose the row
-        logger.exception("reminder %s failed unexpectedly", reminder_id)
-        _finish(reminder_id, status=Reminder.Status.FAILED, last_error=repr(exc)[:500])
-        return Reminder.Status.FAILED
-    _finish(
-        reminder_id,
-        status=Reminder.Status.SENT,
-        sent_at=timezone.now(),
-        provider_id=provider_id[:100],
-        text=text[:500],
-        last_error="",
+        logger.exception("reminder %s failed unexpectedly", reminder.pk)
+        return {"status": Reminder.Status.FAILED, "last_error": repr(exc)[:500]}
+    return {
+        "status": Reminder.Status.SENT,
+        "sent_at": timezone.now(),
+        "provider_id": provider_id[:100],
+        "text": text[:500],
+        "last_error": "",
+    }
+
+
+def _due(qs, now: datetime.datetime):
+    return qs.filter(status=Reminder.Status.PENDING, due_at__lte=now).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    return Reminder.Status.SENT
+
+
+def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one pending reminder; returns its new status (or "" when nothing was claimed)."""
+    now = now or timezone.now()
+    claimed = _due(Reminder.objects.filter(pk=reminder_id), now).update(
+        status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
+    )
+    if not claimed:
+        return ""
+    reminder = Reminder.objects.select_related("meeting__club", "member").get(pk=reminder_id)
+    outcome = _deliver(reminder, now)
+    _finish(reminder_id, **outcome)
+    return outcome["status"]
+
+
+OUTCOME_FIELDS = [
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "sent_at",
+    "provider_id",
+    "text",
+]
+RECORD_EVERY = 50
+
+
+def send_batch(reminder_ids: list[int], *, now: datetime.datetime | None = None) -> SendResult:
+    """Send many reminders with a handful of queries: claim them together (rows another
+    worker holds are skipped), deliver one by one, record outcomes every few dozen rows."""
+    now = now or timezone.now()
+    result = SendResult()
+    with transaction.atomic():
+        # Lock the rows so two workers given the same ids do not both claim them.
+        rows = list(
+            _due(Reminder.objects.filter(pk__in=reminder_ids), now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("meeting__club", "member")
+            .order_by("due_at", "pk")
+        )
+        Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
+        )
+    done: list[Reminder] = []
+    for reminder in rows:
+        if reminder.kind == Reminder.Kind.DIGEST and done:
+            # The digest counts the members' reminders sent: record those first.
+            Reminder.objects.bulk_update(done, OUTCOME_FIELDS)
+            done = []
+        reminder.attempts += 1
+        for name, value in _deliver(reminder, now).items():
+            setattr(reminder, name, value)
+        result.add(reminder.status)
+        done.append(reminder)
+        if len(done) >= RECORD_EVERY:
+            Reminder.objects.bulk_update(done, OUTCOME_FIELDS)
+            done = []
+    if done:
+        Reminder.objects.bulk_update(done, OUTCOME_FIELDS)
+    return result
 
 
 def release_interrupted(*, now: datetime.datetime | None = None) -> int:
@@ -287,12 +338,7 @@ def release_interrupted(*, now: datetime.datetime | None = None) -> int:
 
 def due_ids(*, now: datetime.datetime | None = None, limit: int | None = None) -> list[int]:
     now = now or timezone.now()
-    qs = (
-        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)
-    )
+    qs = _due(Reminder.objects.all(), now).order_by("due_at", "pk").values_list("pk", flat=True)
     return list(qs[:limit] if limit else qs)
 
 
@@ -300,10 +346,9 @@ def send_due(*, now: datetime.datetime | None = None, limit: int | None = None) 
     """Send every due reminder in this process (the management command and the batch task)."""
     result = SendResult()
     release_interrupted(now=now)
-    for reminder_id in due_ids(now=now, limit=limit):
-        status = reminder_send(reminder_id, now=now)
-        if status:
-            result.add(status)
+    ids = due_ids(now=now, limit=limit)
+    for start in range(0, len(ids), BATCH):
+        result.counts.update(send_batch(ids[start : start + BATCH], now=now).counts)
     return result
 
 
@@ -325,5 +370,6 @@ __all__ = [
     "reminder_send",
     "reminders_for_meeting",
     "reminders_plan",
+    "send_batch",
     "send_due",
 ]

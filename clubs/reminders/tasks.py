@@ -8,7 +8,7 @@ from django.conf import settings
 from clubs.reminders import services
 from clubs.reminders.models import Reminder
 
-BATCH = 500
+BATCH = services.BATCH
 
 
 @shared_task(name="reminders.plan", ignore_result=True, soft_time_limit=600, time_limit=660)
@@ -35,12 +35,8 @@ def dispatch_due_reminders() -> int:
 
 @shared_task(name="reminders.send_batch", ignore_result=True, acks_late=True)
 def send_reminder_batch(reminder_ids: list[int]) -> dict:
-    counts: dict[str, int] = {}
-    for reminder_id in reminder_ids:
-        status = _send_one(reminder_id)
-        if status:
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+    """Sends a batch; what must wait (backoff, quiet hours) is picked up by the next sweep."""
+    return dict(services.send_batch(reminder_ids).counts)
 
 
 @shared_task(name="reminders.send", ignore_result=True, acks_late=True)
