@@ -51,6 +51,8 @@ PROFILES = {
 PROFILE_CYCLE = ["on_target", "few_volunteers", "on_target", "small", "few_women", "on_target",
                  "few_poor", "young", "on_target", "large"]  # fmt: skip
 LEFT_PER_CLUB = 3  # former members kept on the register (they do not count)
+# Mobile prefixes in use in Vietnam (Viettel, VinaPhone, MobiFone), so demo numbers are valid.
+PHONE_PREFIXES = ["086", "096", "097", "098", "032", "035", "088", "091", "094", "090"]
 
 
 def profile_for(club: Club) -> tuple:
@@ -99,7 +101,9 @@ def member_rows(club: Club, rng: random.Random, today: datetime.date) -> list[Me
                 birth_date=birth_date,
                 birth_year=year,
                 ethnicity=ethnicity,
-                phone=f"09{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.7 else "",
+                phone=f"{rng.choice(PHONE_PREFIXES)}{rng.randint(1_000_000, 9_999_999)}"
+                if rng.random() < 0.7
+                else "",
                 village=club.village,
                 household_status=household,
                 has_disability=rng.random() < 0.06,
