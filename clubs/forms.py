@@ -25,6 +25,7 @@ PROFILE_FIELDS = [
     "meeting_time",
     "meeting_every_months",
     "meeting_place",
+    "reminder_lead_days",
     "supporter",
     "supporter_note",
 ]

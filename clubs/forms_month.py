@@ -88,7 +88,7 @@ class MeetingRecordForm(forms.Form):
         self.members = members
         marks = marks or {}
         readings = readings or {}
-        choices = [("", _("Not recorded")), *Attendance.Status.choices]
+        choices = [("", _("Not marked")), *Attendance.Status.choices]
         for m in members:
             reading = readings.get(m.pk)
             self.fields[f"att_{m.pk}"] = forms.ChoiceField(

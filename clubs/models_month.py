@@ -353,7 +353,7 @@ class Activity(MonthRecord):
         "clubs.Club", verbose_name=_("club"), on_delete=models.PROTECT, related_name="activities"
     )
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name of the activity"), max_length=200)
     areas = models.ManyToManyField(
         "clubs.ActivityArea", verbose_name=_("activity areas"), related_name="activities"
     )
@@ -501,7 +501,7 @@ class MonthlyReport(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         REVIEWED = "reviewed", _("Reviewed by the commune")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", _("Approved by the province")
         RETURNED = "returned", _("Returned")
 
     club = models.ForeignKey(
@@ -586,7 +586,7 @@ class MonthlyReportEvent(models.Model):
         COMPILED = "compiled", _("Figures compiled")
         SUBMITTED = "submitted", _("Submitted")
         REVIEWED = "reviewed", _("Reviewed")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", _("Approved by the province")
         RETURNED = "returned", _("Returned")
         REOPENED = "reopened", _("Reopened")
 

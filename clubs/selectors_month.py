@@ -285,7 +285,7 @@ def member_month_panel(member: Member, viewer: Any) -> dict[str, Any]:
     ).order_by("-date")[:12]
     labels = dict(Attendance.Status.choices)
     history = [
-        {"meeting": m, "status": m.mark or "", "label": labels.get(m.mark) or _("Not recorded")}
+        {"meeting": m, "status": m.mark or "", "label": labels.get(m.mark) or _("Not marked")}
         for m in held
     ]
     summary = {

@@ -271,7 +271,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
         _("Move the meeting"),
         reverse("month:meeting_detail", args=[meeting.pk]),
         subtitle=f"{meeting.club} · {meeting.date:%d/%m/%Y}",
-        submit_label=_("Move"),
+        submit_label=_("Reschedule"),
     )
 
 

@@ -56,6 +56,9 @@ class MemberForm(forms.ModelForm):
             "birth_date",
             "birth_year",
             "phone",
+            "email",
+            "preferred_channel",
+            "reminders_opt_out",
             "village",
             "lives_alone",
             "has_health_insurance",
@@ -81,6 +84,8 @@ class MemberForm(forms.ModelForm):
         self.club = club
         self.fields["sex"].choices = [("", "—"), *Member.Sex.choices]
         self.fields["phone"].help_text = _("For example 0912 345 678 or +84 912 345 678.")
+        # Reminders go by SMS unless the member asks for e-mail.
+        self.fields["preferred_channel"].required = False
         if not self.instance.pk:
             self.fields["village"].initial = club.village
         self.sensitive_shown = scoping.can_see_sensitive(user)
@@ -93,6 +98,12 @@ class MemberForm(forms.ModelForm):
                 del self.fields[name]
         else:
             self.fields["consent_on"].initial = _today
+
+    def clean_preferred_channel(self) -> str:
+        channel = self.cleaned_data.get("preferred_channel") or Member.Channel.SMS
+        if channel == Member.Channel.EMAIL and not self.data.get(self.add_prefix("email")):
+            raise forms.ValidationError(_("Enter an e-mail address to send reminders by e-mail."))
+        return channel
 
     def clean_phone(self) -> str:
         try:
