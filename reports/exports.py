@@ -1,0 +1,168 @@
+"""The summary report for the central association as an .xlsx workbook, one sheet per topic.
+
+Built from the same ``reports.selectors.dashboard`` figures as the pages, so the file and the
+screen never disagree. Text cells that a spreadsheet would run as a formula (= + - @, and the
+tab / carriage-return variants) are neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from reports.selectors import Dashboard, Figures
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: Any) -> Any:
+    """A cell value that cannot be taken for a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _pct(value: Any) -> Any:
+    return float(value) if value is not None else None
+
+
+def _topics() -> list[tuple[str, list[tuple[str, Callable[[Figures], Any]]]]]:
+    """(sheet title, [(column header, figure getter)])."""
+    return [
+        (
+            _("Clubs"),
+            [
+                (_("Active clubs"), lambda f: f["clubs"]),
+                (_("Founded this year"), lambda f: f["founded"]),
+                (_("Clubs that met"), lambda f: f["met"]),
+            ],
+        ),
+        (
+            _("Members"),
+            [
+                (_("Members"), lambda f: f["members"]),
+                (_("Older people"), lambda f: f["older"]),
+                (_("Older people (%)"), lambda f: _pct(f.share("older"))),
+                (_("Women"), lambda f: f["women"]),
+                (_("Women (%)"), lambda f: _pct(f.share("women"))),
+                (_("Younger people"), lambda f: f["younger"]),
+                (_("Younger people (%)"), lambda f: _pct(f.share("younger"))),
+                (_("Poor or near-poor"), lambda f: f["poor"]),
+                (_("Poor or near-poor (%)"), lambda f: _pct(f.share("poor"))),
+                (_("Home-care volunteers"), lambda f: f["volunteers"]),
+                (_("Joined"), lambda f: f["joined"]),
+                (_("Left"), lambda f: f["left"]),
+            ],
+        ),
+        (
+            _("Monthly reports"),
+            [
+                (_("Expected"), lambda f: f["reports_expected"]),
+                (_("Submitted"), lambda f: f["reports_submitted"]),
+                (_("Reviewed"), lambda f: f["reports_reviewed"]),
+                (_("Approved"), lambda f: f["reports_approved"]),
+                (_("Late or missing"), lambda f: f["reports_late"]),
+            ],
+        ),
+        (
+            _("Activities"),
+            [
+                (_("Meetings held"), lambda f: f["meetings_held"]),
+                (_("Attendance rate (%)"), lambda f: _pct(f.attendance_rate)),
+                (_("Activities"), lambda f: f["activities"]),
+                (_("Participants"), lambda f: f["activity_participants"]),
+            ],
+        ),
+        (
+            _("Home care"),
+            [
+                (_("People needing care"), lambda f: f["needing_care"]),
+                (_("With a volunteer"), lambda f: f["cared_for"]),
+                (_("With a volunteer (%)"), lambda f: _pct(f.care_share)),
+                (_("Visits"), lambda f: f["visits"]),
+                (_("People visited"), lambda f: f["visited"]),
+            ],
+        ),
+        (
+            _("Health"),
+            [
+                (_("Members checked"), lambda f: f["health_checked"]),
+                (_("Coverage (%)"), lambda f: _pct(f.health_share)),
+                (_("High readings"), lambda f: f["health_high"]),
+                (_("High readings (%)"), lambda f: _pct(f.high_share)),
+            ],
+        ),
+        (
+            _("Funds"),
+            [
+                (_("Revolving funds (VND)"), lambda f: f["fund_revolving"]),
+                (_("Operating funds (VND)"), lambda f: f["fund_operating"]),
+                (_("Care funds (VND)"), lambda f: f["fund_care"]),
+                (_("Other funds (VND)"), lambda f: f["fund_other"]),
+            ],
+        ),
+        (
+            _("Loans"),
+            [
+                (_("Outstanding (VND)"), lambda f: f["loans_outstanding"]),
+                (_("PAR30 (VND)"), lambda f: f["loans_at_risk"]),
+                (_("PAR30 (%)"), lambda f: _pct(f.par30)),
+                (_("Members with a loan"), lambda f: f["borrowers"]),
+                (_("Members with a loan (%)"), lambda f: _pct(f.borrower_share)),
+                (_("Loans disbursed"), lambda f: f["loans_disbursed"]),
+                (_("Amount disbursed (VND)"), lambda f: f["loans_disbursed_amount"]),
+            ],
+        ),
+        (
+            _("Trainings"),
+            [
+                (_("Clubs whose chair was trained"), lambda f: f["chair_trained"]),
+                (_("Members trained"), lambda f: f["members_trained"]),
+            ],
+        ),
+    ]
+
+
+def write_workbook(
+    board: Dashboard, out: IO[bytes], progress: Callable[[int], None] | None = None
+) -> None:
+    """One sheet per topic: a row per commune (or club), then the total."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    topics = _topics()
+    area_name = str(board.area) if board.area else _("Whole country")
+    child_header = {"province": _("Province"), "commune": _("Commune/ward"), "club": _("Club")}[
+        board.child_kind
+    ]
+    bold = Font(bold=True)
+    for n, (title, columns) in enumerate(topics, start=1):
+        ws = wb.create_sheet(title=title[:31])
+        ws.append([safe(f"{area_name} · {board.period.label}")])
+        ws["A1"].font = bold
+        ws.append([safe(child_header), *(safe(str(h)) for h, _get in columns)])
+        for cell in ws[2]:
+            cell.font = bold
+        for child in board.children:
+            figures = child["figures"]
+            ws.append([safe(str(child["obj"])), *(get(figures) for _h, get in columns)])
+        ws.append([safe(_("Total")), *(get(board.totals) for _h, get in columns)])
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        ws.column_dimensions["A"].width = 32
+        for i in range(2, len(columns) + 2):
+            ws.column_dimensions[get_column_letter(i)].width = 16
+        if title == _("Activities") and board.activities:
+            ws.append([])
+            ws.append([safe(_("Activity area")), safe(_("Activities")), safe(_("Participants"))])
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+            for a in board.activities:
+                ws.append([safe(a["activity_area__name"]), a["n"], a["participants"]])
+        if progress is not None:
+            progress(round(100 * n / len(topics)))
+    wb.save(out)

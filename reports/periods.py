@@ -1,0 +1,158 @@
+"""Months as integers (``ym`` = year * 100 + month) and the period a dashboard shows."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+# How far back summaries are kept, rebuilt and offered in the period picker.
+HISTORY_MONTHS = 24
+
+
+def ym_of(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+def split(ym: int) -> tuple[int, int]:
+    return divmod(ym, 100)
+
+
+def shift(ym: int, months: int) -> int:
+    year, month = split(ym)
+    index = year * 12 + month - 1 + months
+    y, m = divmod(index, 12)
+    return ym_of(y, m + 1)
+
+
+def ym_of_date(day: datetime.date) -> int:
+    return ym_of(day.year, day.month)
+
+
+def current_ym(today: datetime.date | None = None) -> int:
+    return ym_of_date(today or timezone.localdate())
+
+
+def first_day(ym: int) -> datetime.date:
+    year, month = split(ym)
+    return datetime.date(year, month, 1)
+
+
+def last_day(ym: int) -> datetime.date:
+    year, month = split(ym)
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def months_between(start: int, end: int) -> list[int]:
+    """Every ym from ``start`` to ``end`` inclusive (empty if start > end)."""
+    out = []
+    ym = start
+    while ym <= end:
+        out.append(ym)
+        ym = shift(ym, 1)
+    return out
+
+
+def history_start(today: datetime.date | None = None) -> int:
+    return shift(current_ym(today), -(HISTORY_MONTHS - 1))
+
+
+def report_deadline(ym: int) -> datetime.date:
+    """The day a month's report is due: the configured day of the following month."""
+    nxt = shift(ym, 1)
+    year, month = split(nxt)
+    day = min(settings.ISHC_REPORT_DEADLINE_DAY, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def label(ym: int) -> str:
+    year, month = split(ym)
+    return f"{month:02d}/{year}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (``month`` set) or a year (``month`` None) as chosen on a dashboard.
+
+    Stocks (members, balances, loans) are read at ``stock_ym``: the month itself, or for a
+    year its last month that has begun. Flows (meetings, visits, joins) add up ``months``.
+    """
+
+    year: int
+    month: int | None
+    today: datetime.date
+
+    @classmethod
+    def parse(cls, value: str | None, today: datetime.date | None = None) -> Period:
+        """ "2024-05" -> May 2024, "2024" -> 2024; anything else (or a future or too old
+        period) -> the current month."""
+        today = today or timezone.localdate()
+        value = (value or "").strip()
+        try:
+            if len(value) == 7 and value[4] == "-":
+                year, month = int(value[:4]), int(value[5:])
+                if 1 <= month <= 12:
+                    ym = ym_of(year, month)
+                    if history_start(today) <= ym <= current_ym(today):
+                        return cls(year, month, today)
+            elif len(value) == 4:
+                year = int(value)
+                if split(history_start(today))[0] <= year <= today.year:
+                    return cls(year, None, today)
+        except ValueError:
+            pass
+        return cls(today.year, today.month, today)
+
+    @property
+    def is_year(self) -> bool:
+        return self.month is None
+
+    @property
+    def months(self) -> list[int]:
+        if self.month is not None:
+            return [ym_of(self.year, self.month)]
+        end = min(ym_of(self.year, 12), current_ym(self.today))
+        start = max(ym_of(self.year, 1), history_start(self.today))
+        return months_between(start, end)
+
+    @property
+    def stock_ym(self) -> int:
+        return self.months[-1]
+
+    @property
+    def year_months(self) -> list[int]:
+        """The months of the period's year up to the stock month (for "founded this year")."""
+        start = max(ym_of(self.year, 1), history_start(self.today))
+        return months_between(start, self.stock_ym)
+
+    @property
+    def last_three(self) -> list[int]:
+        """The stock month and the two before it, oldest first."""
+        return [shift(self.stock_ym, -2), shift(self.stock_ym, -1), self.stock_ym]
+
+    @property
+    def due_months(self) -> list[int]:
+        """Months of the period whose report deadline has passed."""
+        return [ym for ym in self.months if report_deadline(ym) < self.today]
+
+    @property
+    def param(self) -> str:
+        return f"{self.year:04d}" if self.month is None else f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.month is None else f"{self.month:02d}/{self.year}"
+
+
+def choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """Period picker options: the months of the history window (newest first), then years."""
+    today = today or timezone.localdate()
+    end = current_ym(today)
+    months = list(reversed(months_between(history_start(today), end)))
+    years = sorted({split(ym)[0] for ym in months}, reverse=True)
+    return [(f"{split(ym)[0]:04d}-{split(ym)[1]:02d}", label(ym)) for ym in months] + [
+        (f"{y:04d}", str(y)) for y in years
+    ]

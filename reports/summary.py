@@ -1,0 +1,729 @@
+"""Keeps ``ClubMonthSummary`` (and its activity and area companions) in step with the records.
+
+- ``mark_club`` / ``mark_area`` (called by the signals in ``reports.signals``) note which
+  (club, month) and (area, month) pairs a change touched. They are written to
+  ``SummaryDirty`` after the writer's transaction commits, so the recompute never reads the
+  data before the change is visible.
+- ``recompute_dirty()`` (a Celery task every minute) claims the dirty pairs in its own short
+  transaction, then recomputes them.
+- ``rebuild()`` (``manage.py rebuild_summaries``) throws the rows away and computes the last
+  N months again.
+
+Computing is set-based: for a batch of clubs and up to 12 months, one aggregate query per
+source table (members, care assignments, meetings, attendance, health checks, activities,
+visits, reports, ledger, loans, installments, repayments, board, trainings), with one column
+per month where a figure is a stock at the month's end, or grouped by month where it is a
+flow. Python only combines the aggregated rows (and walks loans to carry balances forward).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Sum, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from clubs.models import Area, BoardPosition, Club
+from clubs.models_month import (
+    HIGH_DIASTOLIC,
+    HIGH_SYSTOLIC,
+    Activity,
+    Attendance,
+    HealthCheck,
+    HomeCareVisit,
+    Meeting,
+    MonthlyReport,
+)
+from members.models import CareAssignment, Member
+from reports import periods
+from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary, SummaryDirty
+
+try:  # The funds and trainings apps are built alongside this one.
+    from funds.models import Fund, Installment, LedgerEntry, Loan, Repayment
+except ImportError:  # pragma: no cover
+    Fund = Installment = LedgerEntry = Loan = Repayment = None  # type: ignore[assignment,misc]
+try:
+    from trainings.models import Participant, SessionAttendance, Training
+except ImportError:  # pragma: no cover
+    Participant = SessionAttendance = Training = None  # type: ignore[assignment,misc]
+
+log = logging.getLogger(__name__)
+
+CLUB_BATCH = 200
+AREA_BATCH = 500
+MONTH_BATCH = 12
+PAR_DAYS = 30  # as funds.selectors.PAR_DAYS: more than 30 days late is at risk
+POOR = (Member.Household.POOR, Member.Household.NEAR_POOR)
+HIGH_Q = Q(systolic__gte=HIGH_SYSTOLIC) | Q(diastolic__gte=HIGH_DIASTOLIC)
+FUND_KINDS = ("revolving", "operating", "care", "other")
+
+
+# --- marking --------------------------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def _pending_keys() -> set[tuple[str, int, int]]:
+    keys = getattr(_pending, "keys", None)
+    if keys is None:
+        keys = _pending.keys = set()
+    return keys
+
+
+def _months_since(since: datetime.date | None, until: datetime.date | None) -> list[int]:
+    today_ym = periods.current_ym()
+    start = periods.history_start()
+    first = max(periods.ym_of_date(since), start) if since else start
+    last = min(periods.ym_of_date(until), today_ym) if until else today_ym
+    return periods.months_between(first, last)
+
+
+def mark_club(
+    club_id: int | None, since: datetime.date | None = None, until: datetime.date | None = None
+) -> None:
+    """(club, month) for every month from ``since`` (or the start of the history) to ``until``
+    (or now) needs recomputing, once the current transaction commits."""
+    if not club_id:
+        return
+    keys = _pending_keys()
+    for ym in _months_since(since, until):
+        keys.add(("club", club_id, ym))
+    transaction.on_commit(flush)
+
+
+def mark_area(
+    area_id: int | None, since: datetime.date | None = None, until: datetime.date | None = None
+) -> None:
+    if not area_id:
+        return
+    keys = _pending_keys()
+    for ym in _months_since(since, until):
+        keys.add(("area", area_id, ym))
+    transaction.on_commit(flush)
+
+
+def flush() -> None:
+    """Write the pending marks (one INSERT; existing marks are left as they are)."""
+    keys = _pending_keys()
+    if not keys:
+        return
+    rows = [
+        SummaryDirty(club_id=ident, ym=ym) if kind == "club" else SummaryDirty(area_id=ident, ym=ym)
+        for kind, ident, ym in keys
+    ]
+    keys.clear()
+    try:
+        SummaryDirty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    except Exception:  # a failed mark must never fail the user's save; the nightly rebuild heals
+        log.exception("could not mark %s summaries dirty", len(rows))
+
+
+# --- recompute ------------------------------------------------------------------------------
+
+
+@dataclass
+class RecomputeResult:
+    clubs: int = 0
+    areas: int = 0
+    pairs: int = 0
+
+
+def _rectangles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """Group (id, ym) pairs into (ids, months) rectangles that share the same months."""
+    by_id: dict[int, set[int]] = defaultdict(set)
+    for ident, ym in pairs:
+        by_id[ident].add(ym)
+    by_months: dict[frozenset[int], list[int]] = defaultdict(list)
+    for ident, yms in by_id.items():
+        by_months[frozenset(yms)].append(ident)
+    out = []
+    for yms, ids in by_months.items():
+        months = sorted(yms)
+        ids.sort()
+        for i in range(0, len(months), MONTH_BATCH):
+            out.append((ids, months[i : i + MONTH_BATCH]))
+    return out
+
+
+def recompute_dirty(limit: int = 20_000) -> RecomputeResult:
+    """Claim up to ``limit`` dirty pairs and recompute them. Safe to run twice at once on
+    PostgreSQL (claimed rows are locked and skipped by the other run)."""
+    with transaction.atomic():
+        qs = SummaryDirty.objects.order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        claimed = list(qs.values_list("pk", "club_id", "area_id", "ym")[:limit])
+        SummaryDirty.objects.filter(pk__in=[c[0] for c in claimed]).delete()
+    club_pairs = [(c[1], c[3]) for c in claimed if c[1]]
+    area_pairs = [(c[2], c[3]) for c in claimed if c[2]]
+    try:
+        for ids, months in _rectangles(club_pairs):
+            for i in range(0, len(ids), CLUB_BATCH):
+                compute_clubs(ids[i : i + CLUB_BATCH], months)
+        for ids, months in _rectangles(area_pairs):
+            for i in range(0, len(ids), AREA_BATCH):
+                compute_areas(ids[i : i + AREA_BATCH], months)
+    except Exception:
+        # Put the claimed pairs back so the next run tries again.
+        SummaryDirty.objects.bulk_create(
+            [SummaryDirty(club_id=c[1], area_id=c[2], ym=c[3]) for c in claimed],
+            ignore_conflicts=True,
+        )
+        raise
+    return RecomputeResult(
+        clubs=len({c for c, _ in club_pairs}),
+        areas=len({a for a, _ in area_pairs}),
+        pairs=len(claimed),
+    )
+
+
+def ensure_current_month(today: datetime.date | None = None) -> int:
+    """Mark the current month of every club (and every area with a fund) that has no row for
+    it yet: a new month starts with the balances and members of the last one."""
+    ym = periods.current_ym(today)
+    missing_clubs = Club.objects.exclude(
+        pk__in=ClubMonthSummary.objects.filter(ym=ym).values("club_id")
+    ).values_list("pk", flat=True)
+    rows = [SummaryDirty(club_id=pk, ym=ym) for pk in missing_clubs]
+    if Fund is not None:
+        missing_areas = (
+            Fund.objects.filter(owner_area__isnull=False)
+            .exclude(owner_area_id__in=AreaMonthSummary.objects.filter(ym=ym).values("area_id"))
+            .values_list("owner_area_id", flat=True)
+            .distinct()
+        )
+        rows += [SummaryDirty(area_id=pk, ym=ym) for pk in missing_areas]
+    SummaryDirty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def rebuild(
+    *, club_id: int | None = None, months: int = periods.HISTORY_MONTHS, wipe: bool = True
+) -> int:
+    """Recompute the last ``months`` months (all clubs and areas, or one club). With ``wipe``
+    every existing row is thrown away first (a rebuild from scratch); without it only the rows
+    of those months are replaced (the nightly safety net). Returns the club-month rows written.
+    """
+    end = periods.current_ym()
+    yms = periods.months_between(periods.shift(end, -(months - 1)), end)
+    if club_id is None:
+        if wipe:
+            ClubMonthSummary.objects.all().delete()
+            ClubMonthActivity.objects.all().delete()
+            AreaMonthSummary.objects.all().delete()
+            SummaryDirty.objects.all().delete()
+        club_ids = list(Club.objects.order_by("pk").values_list("pk", flat=True))
+        area_ids = list(
+            Area.objects.exclude(level=Area.Level.DISTRICT)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    else:
+        if wipe:
+            ClubMonthSummary.objects.filter(club_id=club_id).delete()
+            ClubMonthActivity.objects.filter(club_id=club_id).delete()
+            SummaryDirty.objects.filter(club_id=club_id).delete()
+        club_ids, area_ids = [club_id], []
+    written = 0
+    for m in range(0, len(yms), MONTH_BATCH):
+        chunk = yms[m : m + MONTH_BATCH]
+        for i in range(0, len(club_ids), CLUB_BATCH):
+            written += compute_clubs(club_ids[i : i + CLUB_BATCH], chunk)
+        for i in range(0, len(area_ids), AREA_BATCH):
+            compute_areas(area_ids[i : i + AREA_BATCH], chunk)
+    return written
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+def _on_register(last: datetime.date, prefix: str = "") -> Q:
+    """Members on the register at the end of a day: joined by then and not yet left."""
+    return Q(**{f"{prefix}joined_on__lte": last}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": last})
+    )
+
+
+def _older(last: datetime.date) -> Q:
+    """Older on ``last`` (the members app's rule: by birth date, else by year of birth)."""
+    try:
+        from members.selectors import older_q
+    except ImportError:  # pragma: no cover
+        older_q = None
+    if older_q is not None:
+        return older_q("", last)
+    from django.conf import settings
+
+    age = settings.ISHC_OLDER_AGE
+    try:
+        latest = last.replace(year=last.year - age)
+    except ValueError:
+        latest = last.replace(year=last.year - age, day=28)
+    return Q(birth_date__isnull=False, birth_date__lte=latest) | Q(
+        birth_date__isnull=True, birth_year__lte=last.year - age
+    )
+
+
+def _by_month(qs: Any, date_field: str, group: Iterable[str], **aggregates: Any) -> Any:
+    """``qs`` grouped by ``group`` and the year and month of ``date_field``."""
+    return (
+        qs.annotate(yy=ExtractYear(date_field), mm=ExtractMonth(date_field))
+        .order_by()
+        .values(*group, "yy", "mm")
+        .annotate(**aggregates)
+    )
+
+
+def _window(yms: list[int]) -> tuple[datetime.date, datetime.date]:
+    return periods.first_day(yms[0]), periods.last_day(yms[-1])
+
+
+def _trained_participants() -> Any:
+    """People present on at least one day of a training that was not cancelled."""
+    return Participant.objects.filter(
+        Exists(SessionAttendance.objects.filter(participant=OuterRef("pk")))
+    ).exclude(training__status=Training.Status.CANCELLED)
+
+
+def _carry_forward(
+    rows: Iterable[dict[str, Any]], key_fields: tuple[str, ...], yms: list[int]
+) -> dict[tuple[Any, ...], list[int]]:
+    """Monthly net amounts (rows with yy, mm, s) -> running totals at the end of each ym."""
+    out: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(yms))
+    for r in rows:
+        ym = periods.ym_of(r["yy"], r["mm"])
+        totals = out[tuple(r[f] for f in key_fields)]
+        for i, target in enumerate(yms):
+            if ym <= target:
+                totals[i] += r["s"] or 0
+    return out
+
+
+SIGNED = Case(When(direction="in", then=F("amount")), default=-F("amount"))
+
+
+def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
+    """Recompute and store the rows of these clubs for these months (at most 12)."""
+    yms = sorted(yms)
+    clubs = list(
+        Club.objects.filter(pk__in=club_ids).values(
+            "pk", "commune_id", "commune__province_id", "status", "status_changed_on", "founded_on"
+        )
+    )
+    if not clubs:
+        return 0
+    ids = [c["pk"] for c in clubs]
+    start, end = _window(yms)
+    lasts = [periods.last_day(ym) for ym in yms]
+    index = {ym: i for i, ym in enumerate(yms)}
+    fig: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)  # (club, ym) -> figures
+
+    def put_monthly(rows: Iterable[dict[str, Any]], club_field: str, names: dict[str, str]) -> None:
+        for r in rows:
+            ym = periods.ym_of(r["yy"], r["mm"])
+            if ym in index:
+                target = fig[(r[club_field], ym)]
+                for src, dst in names.items():
+                    target[dst] = r[src] or 0
+
+    # Members: stocks at each month's end and movements, one column per month.
+    stock = {
+        "members": lambda last: Q(),
+        "women": lambda last: Q(sex=Member.Sex.FEMALE),
+        "older": _older,
+        "poor": lambda last: Q(household_status__in=POOR),
+        "volunteers": lambda last: Q(is_volunteer=True),
+        "needing_care": lambda last: Q(needs_care=True),
+    }
+    aggs: dict[str, Any] = {}
+    for i, ym in enumerate(yms):
+        first, last = periods.first_day(ym), lasts[i]
+        for name, cond in stock.items():
+            aggs[f"{name}_{i}"] = Count("pk", filter=_on_register(last) & cond(last))
+        aggs[f"joined_{i}"] = Count("pk", filter=Q(joined_on__range=(first, last)))
+        aggs[f"left_{i}"] = Count("pk", filter=Q(left_on__range=(first, last)))
+    for r in Member.objects.filter(club_id__in=ids).order_by().values("club_id").annotate(**aggs):
+        for i, ym in enumerate(yms):
+            target = fig[(r["club_id"], ym)]
+            for name in (*stock, "joined", "left"):
+                target[name] = r[f"{name}_{i}"]
+
+    # Home care: members in need with a volunteer assigned on the month's last day.
+    aggs = {
+        f"cared_{i}": Count(
+            "recipient",
+            distinct=True,
+            filter=Q(start_on__lte=last)
+            & (Q(end_on__isnull=True) | Q(end_on__gte=last))
+            & _on_register(last, "recipient__"),
+        )
+        for i, last in enumerate(lasts)
+    }
+    for r in (
+        CareAssignment.objects.filter(recipient__club_id__in=ids, recipient__needs_care=True)
+        .order_by()
+        .values("recipient__club_id")
+        .annotate(**aggs)
+    ):
+        for i, ym in enumerate(yms):
+            fig[(r["recipient__club_id"], ym)]["cared_for"] = r[f"cared_{i}"]
+
+    # Flows in the month.
+    in_window = Q(date__gte=start, date__lte=end)
+    put_monthly(
+        _by_month(
+            Meeting.objects.filter(in_window, club_id__in=ids, status=Meeting.Status.HELD),
+            "date",
+            ["club_id"],
+            n=Count("pk"),
+        ),
+        "club_id",
+        {"n": "meetings_held"},
+    )
+    put_monthly(
+        _by_month(
+            Attendance.objects.filter(
+                meeting__club_id__in=ids,
+                meeting__status=Meeting.Status.HELD,
+                meeting__date__gte=start,
+                meeting__date__lte=end,
+            ),
+            "meeting__date",
+            ["meeting__club_id"],
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+            marked=Count("pk"),
+        ),
+        "meeting__club_id",
+        {"present": "attendance_present", "marked": "attendance_marked"},
+    )
+    put_monthly(
+        _by_month(
+            HealthCheck.objects.filter(in_window, club_id__in=ids),
+            "date",
+            ["club_id"],
+            checked=Count("member", distinct=True),
+            high=Count("member", distinct=True, filter=HIGH_Q),
+        ),
+        "club_id",
+        {"checked": "health_checked", "high": "health_high"},
+    )
+    put_monthly(
+        _by_month(
+            Activity.objects.filter(in_window, club_id__in=ids),
+            "date",
+            ["club_id"],
+            n=Count("pk"),
+            p=Sum("participant_count"),
+        ),
+        "club_id",
+        {"n": "activities", "p": "activity_participants"},
+    )
+    put_monthly(
+        _by_month(
+            HomeCareVisit.objects.filter(in_window, club_id__in=ids),
+            "date",
+            ["club_id"],
+            n=Count("pk"),
+            people=Count("recipient", distinct=True),
+        ),
+        "club_id",
+        {"n": "visits", "people": "visited"},
+    )
+    activity_rows = list(
+        _by_month(
+            Activity.areas.through.objects.filter(
+                activity__club_id__in=ids,
+                activity__date__gte=start,
+                activity__date__lte=end,
+            ),
+            "activity__date",
+            ["activity__club_id", "activityarea_id"],
+            n=Count("pk"),
+            p=Sum("activity__participant_count"),
+        )
+    )
+
+    # The month's report.
+    month_q = Q()
+    for ym in yms:
+        year, month = periods.split(ym)
+        month_q |= Q(year=year, month=month)
+    for r in MonthlyReport.objects.filter(month_q, club_id__in=ids).values(
+        "club_id", "year", "month", "status", "submitted_at"
+    ):
+        ym = periods.ym_of(r["year"], r["month"])
+        # As clubs.selectors_month.late_reports: submitted after the deadline day is late.
+        deadline_end = timezone.make_aware(
+            datetime.datetime.combine(
+                periods.report_deadline(ym) + datetime.timedelta(days=1), datetime.time.min
+            )
+        )
+        late = r["submitted_at"] is not None and r["submitted_at"] >= deadline_end
+        target = fig[(r["club_id"], ym)]
+        target["report_status"] = r["status"]
+        target["report_late_submission"] = late
+
+    # Funds: balances at each month's end, by kind, carried forward from the first entry.
+    if LedgerEntry is not None:
+        balances = _carry_forward(
+            _by_month(
+                LedgerEntry.objects.filter(fund__club_id__in=ids, date__lte=end),
+                "date",
+                ["fund__club_id", "fund__kind"],
+                s=Sum(SIGNED),
+            ),
+            ("fund__club_id", "fund__kind"),
+            yms,
+        )
+        for (club_id, kind), totals in balances.items():
+            field = f"fund_{kind}" if kind in FUND_KINDS else "fund_other"
+            for i, ym in enumerate(yms):
+                target = fig[(club_id, ym)]
+                target[field] = target.get(field, 0) + totals[i]
+
+    if Loan is not None:
+        _loans(ids, yms, lasts, fig)
+    if Participant is not None:
+        _trainings(ids, yms, lasts, start, end, fig)
+
+    rows = []
+    for c in clubs:
+        for i, ym in enumerate(yms):
+            first, last = periods.first_day(ym), lasts[i]
+            status = c["status"]
+            if c["status_changed_on"] and c["status_changed_on"] > last:
+                status = Club.Status.ACTIVE  # the change came later: it was running then
+            exists = c["founded_on"] is None or c["founded_on"] <= last
+            counted = exists and status != Club.Status.DISSOLVED
+            values = fig.get((c["pk"], ym), {})
+            rows.append(
+                ClubMonthSummary(
+                    club_id=c["pk"],
+                    province_id=c["commune__province_id"],
+                    commune_id=c["commune_id"],
+                    year=periods.split(ym)[0],
+                    month=periods.split(ym)[1],
+                    ym=ym,
+                    counted=counted,
+                    active=int(counted and status == Club.Status.ACTIVE),
+                    founded=int(bool(c["founded_on"] and first <= c["founded_on"] <= last)),
+                    **values,
+                )
+            )
+    places = {c["pk"]: (c["commune__province_id"], c["commune_id"]) for c in clubs}
+    counted = {(r.club_id, r.ym) for r in rows if r.counted}
+    activities = [
+        ClubMonthActivity(
+            club_id=r["activity__club_id"],
+            province_id=places[r["activity__club_id"]][0],
+            commune_id=places[r["activity__club_id"]][1],
+            activity_area_id=r["activityarea_id"],
+            ym=periods.ym_of(r["yy"], r["mm"]),
+            activities=r["n"],
+            participants=r["p"] or 0,
+        )
+        for r in activity_rows
+        if (r["activity__club_id"], periods.ym_of(r["yy"], r["mm"])) in counted
+    ]
+    with transaction.atomic():
+        ClubMonthSummary.objects.filter(club_id__in=ids, ym__in=yms).delete()
+        ClubMonthActivity.objects.filter(club_id__in=ids, ym__in=yms).delete()
+        ClubMonthSummary.objects.bulk_create(rows, batch_size=500)
+        ClubMonthActivity.objects.bulk_create(activities, batch_size=500)
+    return len(rows)
+
+
+def _loans(
+    ids: list[int],
+    yms: list[int],
+    lasts: list[datetime.date],
+    fig: dict[tuple[int, int], dict[str, Any]],
+) -> None:
+    """Outstanding principal, PAR30, borrowers and disbursements at each month's end.
+
+    A loan is at risk on a day when what fell due more than 30 days before it is more than
+    what was repaid by then (funds.selectors.loan_position, in SQL): installments are summed
+    per loan with one column per month, repayments likewise; Python walks the loans.
+    """
+    end = lasts[-1]
+    loans = list(
+        Loan.objects.filter(
+            fund__club_id__in=ids, disbursed_on__isnull=False, disbursed_on__lte=end
+        ).values(
+            "pk",
+            "fund__club_id",
+            "borrower_id",
+            "principal",
+            "disbursed_on",
+            "borrower__joined_on",
+            "borrower__left_on",
+        )
+    )
+    if not loans:
+        return
+    loan_q = Q(
+        loan__fund__club_id__in=ids, loan__disbursed_on__isnull=False, loan__disbursed_on__lte=end
+    )
+    due_total = F("principal") + F("interest") - F("waived_interest")
+    due = {
+        r["loan_id"]: r
+        for r in Installment.objects.filter(loan_q)
+        .order_by()
+        .values("loan_id")
+        .annotate(
+            **{
+                f"d{i}": Sum(
+                    due_total, filter=Q(due_on__lte=last - datetime.timedelta(days=PAR_DAYS + 1))
+                )
+                for i, last in enumerate(lasts)
+            }
+        )
+    }
+    paid = {
+        r["loan_id"]: r
+        for r in Repayment.objects.filter(loan_q)
+        .order_by()
+        .values("loan_id")
+        .annotate(
+            **{f"a{i}": Sum("amount", filter=Q(date__lte=last)) for i, last in enumerate(lasts)},
+            **{f"p{i}": Sum("principal", filter=Q(date__lte=last)) for i, last in enumerate(lasts)},
+        )
+    }
+    borrowers: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for loan in loans:
+        club_id = loan["fund__club_id"]
+        d, p = due.get(loan["pk"], {}), paid.get(loan["pk"], {})
+        for i, ym in enumerate(yms):
+            last = lasts[i]
+            if loan["disbursed_on"] > last:
+                continue
+            target = fig[(club_id, ym)]
+            outstanding = loan["principal"] - (p.get(f"p{i}") or 0)
+            target["loans_outstanding"] = target.get("loans_outstanding", 0) + outstanding
+            if outstanding > 0 and (d.get(f"d{i}") or 0) > (p.get(f"a{i}") or 0):
+                target["loans_at_risk"] = target.get("loans_at_risk", 0) + outstanding
+            if loan["disbursed_on"] >= periods.first_day(ym):
+                target["loans_disbursed"] = target.get("loans_disbursed", 0) + 1
+                target["loans_disbursed_amount"] = (
+                    target.get("loans_disbursed_amount", 0) + loan["principal"]
+                )
+            joined, left = loan["borrower__joined_on"], loan["borrower__left_on"]
+            if joined <= last and (left is None or left > last):
+                borrowers[(club_id, ym)].add(loan["borrower_id"])
+    for key, people in borrowers.items():
+        fig[key]["borrowers"] = len(people)
+
+
+def _trainings(
+    ids: list[int],
+    yms: list[int],
+    lasts: list[datetime.date],
+    start: datetime.date,
+    end: datetime.date,
+    fig: dict[tuple[int, int], dict[str, Any]],
+) -> None:
+    """Whether the chair on each month's last day had been trained; members trained."""
+    trained = _trained_participants()
+    chairs = list(
+        BoardPosition.objects.filter(club_id__in=ids, position=BoardPosition.Position.CHAIR).values(
+            "club_id", "member_id", "start_on", "end_on"
+        )
+    )
+    if chairs:
+        first_trained = dict(
+            trained.filter(member_id__in={c["member_id"] for c in chairs})
+            .order_by()
+            .values("member_id")
+            .annotate(first=Min("training__ends_on"))
+            .values_list("member_id", "first")
+        )
+        for c in chairs:
+            when = first_trained.get(c["member_id"])
+            if when is None:
+                continue
+            for i, ym in enumerate(yms):
+                last = lasts[i]
+                seated = c["start_on"] <= last and (c["end_on"] is None or c["end_on"] >= last)
+                if seated and when <= last:
+                    fig[(c["club_id"], ym)]["chair_trained"] = 1
+    index = set(yms)
+    for r in _by_month(
+        trained.filter(
+            member__club_id__in=ids, training__ends_on__gte=start, training__ends_on__lte=end
+        ),
+        "training__ends_on",
+        ["member__club_id"],
+        n=Count("member", distinct=True),
+    ):
+        ym = periods.ym_of(r["yy"], r["mm"])
+        if ym in index:
+            fig[(r["member__club_id"], ym)]["members_trained"] = r["n"]
+
+
+def participant_area() -> Coalesce:
+    """The area a trained person counts for: their own, else their club's commune."""
+    return Coalesce(
+        "area_id", "member__club__commune_id", "user__area_id", "user__club__commune_id"
+    )
+
+
+def compute_areas(area_ids: list[int], yms: list[int]) -> int:
+    """Recompute and store the area rows (own funds, people trained) for these months."""
+    yms = sorted(yms)
+    areas = {
+        a["pk"]: a
+        for a in Area.objects.filter(pk__in=area_ids).values("pk", "level", "province_id")
+    }
+    ids = list(areas)
+    if not ids:
+        return 0
+    start, end = _window(yms)
+    fig: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    if LedgerEntry is not None:
+        balances = _carry_forward(
+            _by_month(
+                LedgerEntry.objects.filter(fund__owner_area_id__in=ids, date__lte=end),
+                "date",
+                ["fund__owner_area_id", "fund__kind"],
+                s=Sum(SIGNED),
+            ),
+            ("fund__owner_area_id", "fund__kind"),
+            yms,
+        )
+        for (area_id, kind), totals in balances.items():
+            field = f"fund_{kind}" if kind in FUND_KINDS else "fund_other"
+            for i, ym in enumerate(yms):
+                target = fig[(area_id, ym)]
+                target[field] = target.get(field, 0) + totals[i]
+    if Participant is not None:
+        index = set(yms)
+        for r in _by_month(
+            _trained_participants()
+            .annotate(counted_in=participant_area())
+            .filter(counted_in__in=ids, training__ends_on__gte=start, training__ends_on__lte=end),
+            "training__ends_on",
+            ["counted_in"],
+            n=Count("pk"),
+        ):
+            ym = periods.ym_of(r["yy"], r["mm"])
+            if ym in index:
+                fig[(r["counted_in"], ym)]["trained_people"] = r["n"]
+    rows = []
+    for (area_id, ym), values in fig.items():
+        if not any(values.values()):
+            continue
+        area = areas[area_id]
+        province_id = area["pk"] if area["level"] == Area.Level.PROVINCE else area["province_id"]
+        rows.append(AreaMonthSummary(area_id=area_id, province_id=province_id, ym=ym, **values))
+    with transaction.atomic():
+        AreaMonthSummary.objects.filter(area_id__in=ids, ym__in=yms).delete()
+        AreaMonthSummary.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

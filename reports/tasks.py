@@ -1,0 +1,31 @@
+"""Background work of the reports app.
+
+- ``refresh_summaries`` (every minute, django-celery-beat, migration 0002): recompute the
+  (club, month) summaries marked dirty, and start the new month's rows;
+- ``rebuild_recent_summaries`` (nightly): recompute the last 3 months of every club, the
+  safety net for writes that bypass signals;
+- ``build_export``: one summary workbook, enqueued with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reports import services, summary
+
+
+@shared_task(name="reports.tasks.refresh_summaries", time_limit=300, soft_time_limit=280)
+def refresh_summaries() -> dict[str, int]:
+    started = summary.ensure_current_month()
+    result = summary.recompute_dirty()
+    return {"started": started, "pairs": result.pairs, "clubs": result.clubs}
+
+
+@shared_task(name="reports.tasks.rebuild_recent_summaries", time_limit=3600, soft_time_limit=3500)
+def rebuild_recent_summaries() -> int:
+    return summary.rebuild(months=3, wipe=False)
+
+
+@shared_task(name="reports.tasks.build_export", time_limit=900, soft_time_limit=850)
+def build_export(job_id: int) -> bool:
+    return services.export_build(job_id=job_id)
