@@ -311,3 +311,21 @@ def test_member_leaving_marks_later_months(cast, django_capture_on_commit_callba
         member.save()
     summary.recompute_dirty()
     assert ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym()).members == 0
+
+
+def test_refresh_runs_every_minute_from_the_database_schedule(cast):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="reports.tasks.refresh_summaries")
+    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert PeriodicTask.objects.filter(task="reports.tasks.rebuild_recent_summaries").exists()
+
+
+def test_refresh_task_starts_the_month_and_recomputes(cast):
+    from reports.tasks import refresh_summaries
+
+    MemberFactory(club=cast.club_a)
+    result = refresh_summaries.delay().get()
+    assert result["started"] >= 3
+    row = ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym())
+    assert row.members == 1
