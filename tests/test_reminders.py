@@ -250,3 +250,30 @@ def test_command_prints_counts_and_dry_run_changes_nothing(meeting, capsys):
     assert "planned: 8 new reminders" in out
     assert "sent: 4" in out
     assert len(sent_texts()) == 4
+
+
+@pytest.mark.postgres
+def test_sql_and_python_planning_agree(meeting, settings):
+    """On PostgreSQL planning is one INSERT … SELECT; it must match the Python rules."""
+    chair = meeting.club.members.first()
+    BoardPosition.objects.create(
+        club=meeting.club,
+        member=chair,
+        position=BoardPosition.Position.CHAIR,
+        start_on=datetime.date(2029, 1, 1),
+    )
+    late = meeting.club.members.last()
+    late.joined_on = datetime.date(2030, 6, 25)
+    late.save()
+    meeting.club.reminder_lead_days = "5, 2"
+    meeting.club.save()
+    columns = ("meeting_id", "member_id", "kind", "channel", "lead_days", "due_at", "status")
+
+    services.reminders_plan(now=at(17, 12))
+    by_sql = set(Reminder.objects.values_list(*columns))
+    Reminder.objects.all().delete()
+    services.reminders_plan(now=at(17, 12), force_python=True)
+    by_python = set(Reminder.objects.values_list(*columns))
+    assert by_sql == by_python
+    assert {r[4] for r in by_sql} == {2}  # the 5-day reminder was already stale
+    assert any(r[2] == "digest" for r in by_sql)
