@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's ``demo.seed(out)`` runs in this order; an app without demo data is skipped.
+# Funds come before the month records: approving a month's report locks its entries.
 DEMO_MODULES = [
     "clubs.demo",
     "accounts.demo",
     "members.demo",
-    "clubs.demo_month",
     "funds.demo",
     "trainings.demo",
+    "clubs.demo_month",
     "reports.demo",
 ]
 
