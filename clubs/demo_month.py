@@ -1,4 +1,3 @@
-# ruff: noqa: S311  (deterministic demo data; no security use of random)
 """Demo data for the club's month: six months of meetings, attendance, readings, activities,
 home-care visits and monthly reports in every state, for each active demo club.
 
