@@ -40,6 +40,7 @@ from clubs.forms_month import (
 from clubs.locking import is_month_locked
 from clubs.models import Club
 from clubs.models_month import Activity, Attendance, HomeCareVisit, Meeting, MonthlyReport
+from clubs.reminders.services import reminders_for_meeting
 from config.ui import paginate, search_term
 from members.models import Member
 
@@ -172,6 +173,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "locked": is_month_locked(meeting.club_id, meeting.date),
             "today": timezone.localdate(),
             **summary,
+            **reminders_for_meeting(meeting),
         },
     )
 

@@ -277,3 +277,19 @@ def test_sql_and_python_planning_agree(meeting, settings):
     assert by_sql == by_python
     assert {r[4] for r in by_sql} == {2}  # the 5-day reminder was already stale
     assert any(r[2] == "digest" for r in by_sql)
+
+
+def test_meeting_page_shows_each_members_reminder(meeting, cast, login):
+    services.reminders_plan(now=at(17, 12))
+    services.send_due(now=at(18, 9))
+    member = meeting.club.members.order_by("pk").first()
+    member.phone = ""
+    member.save()
+    Reminder.objects.filter(member=member, lead_days=1).update(
+        status="skipped", last_error=services.NO_ADDRESS
+    )
+    page = login(cast.leader).get(f"/meetings/{meeting.pk}/").text
+    assert "Nhắc lịch sinh hoạt" in page
+    assert "Đã gửi: 4" in page
+    assert "không có số điện thoại" in page.lower()
+    assert login(cast.leader2).get(f"/meetings/{meeting.pk}/").status_code == 404

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from clubs.reminders import timing
 from clubs.reminders.channels import DeliveryError, PermanentError, channel_for, sms_fits, sms_text
@@ -27,6 +28,8 @@ from clubs.reminders.text import digest_message, member_message
 logger = logging.getLogger(__name__)
 
 PLAN_MEETING_BATCH = 500
+# Reasons are stored in English and shown translated ({% translate reminder.last_error %}).
+NO_ADDRESS = gettext_noop("no phone number or e-mail address")
 INSERT_BATCH = 5000
 BATCH = 500
 
@@ -235,7 +238,7 @@ def _plan_batch(meetings, now, max_age, dry_run, Member, BoardPosition) -> int:
                         address=address,
                         due_at=due,
                         status=Reminder.Status.PENDING if address else Reminder.Status.SKIPPED,
-                        last_error="" if address else "no phone number or e-mail address",
+                        last_error="" if address else NO_ADDRESS,
                     )
                 )
             for member_id, channel, phone, email in chairs[meeting.club_id]:
@@ -264,20 +267,20 @@ def _skip_reason(reminder: Reminder, now: datetime.datetime) -> str:
 
     meeting = reminder.meeting
     if meeting.status == Meeting.Status.CANCELLED:
-        return "meeting cancelled"
+        return gettext_noop("meeting cancelled")
     if meeting.status == Meeting.Status.HELD:
-        return "meeting already held"
+        return gettext_noop("meeting already held")
     if meeting.date != reminder.meeting_date:
-        return f"meeting moved to {meeting.date:%d/%m/%Y}"
+        return gettext_noop("meeting moved to another day")
     if meeting_start(meeting) <= now:
-        return "meeting already started"
+        return gettext_noop("meeting already started")
     member = reminder.member
     if reminder.kind == Reminder.Kind.MEMBER and member.reminders_opt_out:
-        return "member opted out"
+        return gettext_noop("member opted out")
     if member.left_on is not None:
-        return "member left the club"
+        return gettext_noop("member left the club")
     if timing.is_stale(reminder.due_at, now):
-        return "stale: not sent within the maximum age"
+        return gettext_noop("stale: not sent in time, so not sent late")
     return ""
 
 
@@ -316,7 +319,7 @@ def _deliver(reminder: Reminder, now: datetime.datetime) -> dict:
             "status": Reminder.Status.PENDING,
             "attempts": reminder.attempts - 1,  # waiting is not an attempt
             "next_attempt_at": timing.quiet_hours_end(now),
-            "last_error": "quiet hours: waiting for the morning",
+            "last_error": gettext_noop("quiet hours: waiting for the morning"),
         }
     text = _message(reminder)
     try:
@@ -451,7 +454,10 @@ def release_interrupted(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(minutes=settings.ISHC_REMINDER_SENDING_TIMEOUT_MINUTES)
     return Reminder.objects.filter(
         status=Reminder.Status.SENDING, sending_started_at__lt=cutoff
-    ).update(status=Reminder.Status.PENDING, last_error="interrupted while sending; retried")
+    ).update(
+        status=Reminder.Status.PENDING,
+        last_error=gettext_noop("interrupted while sending; retried"),
+    )
 
 
 def due_ids(*, now: datetime.datetime | None = None, limit: int | None = None) -> list[int]:
@@ -470,14 +476,23 @@ def send_due(*, now: datetime.datetime | None = None, limit: int | None = None) 
     return result
 
 
-def reminders_for_meeting(meeting) -> dict[int, Reminder]:
-    """The latest reminder of each member for a meeting's current date (for the meeting page)."""
-    latest: dict[int, Reminder] = {}
-    for reminder in Reminder.objects.filter(
-        meeting=meeting, meeting_date=meeting.date, kind=Reminder.Kind.MEMBER
-    ).order_by("lead_days"):
-        latest.setdefault(reminder.member_id, reminder)
-    return latest
+def reminders_for_meeting(meeting) -> dict:
+    """The meeting page's view of its reminders for the current date: each member's reminders
+    (nearest lead time first) and the counts by status. One query."""
+    rows = list(
+        Reminder.objects.filter(
+            meeting=meeting, meeting_date=meeting.date, kind=Reminder.Kind.MEMBER
+        )
+        .select_related("member")
+        .order_by("member__search_name", "member_id", "lead_days")
+    )
+    counts = Counter(r.status for r in rows)
+    return {
+        "reminders": rows,
+        "reminder_counts": [
+            (s.label, counts.get(s.value, 0)) for s in Reminder.Status if counts.get(s.value)
+        ],
+    }
 
 
 __all__ = [
