@@ -1,16 +1,8 @@
-"""Factories for the club's month, and the Vietnamese strings of clubs/month_translations.tsv.
-
-The month's Vietnamese lives in ``clubs/month_translations.tsv`` until it is merged into the
-clubs catalogue; ``month_catalog`` (import it into a test module) loads it into the active
-``vi`` catalogue so tests read what a user reads, and ``vi(msgid)`` gives the expected text.
-"""
+"""Factories for the club's month; ``vi(msgid)`` gives the Vietnamese a user reads."""
 
 import datetime
-from functools import cache
-from pathlib import Path
 
 import factory
-import pytest
 from factory.django import DjangoModelFactory
 
 from clubs.models_month import (
@@ -23,35 +15,15 @@ from clubs.models_month import (
 )
 from tests.factories import ClubFactory, MemberFactory
 
-TSV = Path(__file__).resolve().parent.parent / "clubs" / "month_translations.tsv"
-
-
-@cache
-def month_translations() -> dict[str, str]:
-    pairs = {}
-    for line in TSV.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            msgid, msgstr = line.split("\t")
-            pairs[msgid] = msgstr
-    return pairs
-
 
 def vi(msgid: str) -> str:
-    """The Vietnamese of an English msgid added by the month module (fails when missing)."""
-    text = month_translations()[msgid]
-    assert text and text != msgid
+    """The Vietnamese a user reads for an English msgid (fails when it is not translated)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        text = translation.gettext(msgid)
+    assert text and text != msgid, f"no Vietnamese for {msgid!r}"
     return text
-
-
-@pytest.fixture(autouse=True)
-def month_catalog():
-    from django.utils.translation import trans_real
-
-    catalog = trans_real.translation("vi")._catalog
-    for msgid, msgstr in month_translations().items():
-        if msgid not in catalog:
-            catalog[msgid] = msgstr
-    return
 
 
 class MeetingFactory(DjangoModelFactory):

@@ -15,7 +15,6 @@ from tests.factories_month import (
     HealthCheckFactory,
     HomeCareVisitFactory,
     MeetingFactory,
-    month_catalog,  # noqa: F401
     vi,
 )
 

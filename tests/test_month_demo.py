@@ -9,7 +9,6 @@ from clubs import demo_month
 from clubs.models_month import Attendance, HealthCheck, Meeting, MonthlyReport, MonthlyReportEvent
 from members.models import Member
 from tests.factories import ClubFactory, MemberFactory
-from tests.factories_month import month_catalog  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

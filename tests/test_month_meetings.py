@@ -10,7 +10,7 @@ from django.utils import timezone
 from clubs.models_month import Attendance, HealthCheck, Meeting
 from clubs.services_month import MonthError, Reading, meeting_record
 from tests.factories import MemberFactory
-from tests.factories_month import MeetingFactory, month_catalog, vi  # noqa: F401
+from tests.factories_month import MeetingFactory, vi
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,6 @@ from tests.factories_month import (
     HomeCareVisitFactory,
     MeetingFactory,
     MonthlyReportFactory,
-    month_catalog,  # noqa: F401
     vi,
 )
 

@@ -11,7 +11,7 @@ from clubs.models_month import Meeting
 from clubs.services_month import meetings_plan
 from clubs.tasks import plan_meetings
 from tests.factories import ClubFactory
-from tests.factories_month import MeetingFactory, month_catalog  # noqa: F401
+from tests.factories_month import MeetingFactory
 
 D = datetime.date
 

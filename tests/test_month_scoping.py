@@ -13,7 +13,6 @@ from tests.factories_month import (
     HomeCareVisitFactory,
     MeetingFactory,
     MonthlyReportFactory,
-    month_catalog,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db

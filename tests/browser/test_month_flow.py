@@ -8,7 +8,7 @@ from django.utils import timezone
 from clubs.models_month import Attendance, HealthCheck, MonthlyReport
 from tests.browser.conftest import assert_no_horizontal_overflow
 from tests.factories import MemberFactory
-from tests.factories_month import MeetingFactory, month_catalog, vi  # noqa: F401
+from tests.factories_month import MeetingFactory, vi
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
