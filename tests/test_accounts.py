@@ -79,3 +79,9 @@ def test_home_needs_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
+    assert '<html lang="vi">' in page
+    assert "Đăng nhập" in page
