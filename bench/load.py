@@ -1,0 +1,219 @@
+"""Benchmark: throughput of gunicorn + PostgreSQL under 50 concurrent users (mixed workload).
+
+Run by hand after ``manage.py seed_scale`` (needs locust 2.x in .venv, see docs/performance.md):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ishc_bench \\
+        .venv/bin/python -m bench.load --users 50 --seconds 60
+
+It writes the plan (which account opens which pages: the same pages as ``bench.pages`` plus
+a member search, for the five provinces seed_scale made users for), starts gunicorn on
+``--port`` with DEBUG off, runs locust headless (statistics reset once every user is
+running), prints requests/s, failures and
+p50/p95 per page, and stops gunicorn. Targets: ≥ 100 requests/s, no errors, p95 ≤ 500 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench._db import ROOT, setup
+
+BIN = Path(sys.executable).parent
+
+
+def account_pages(suffix: str) -> dict[str, list[dict]]:
+    """Accounts of one province (suffix '' for the largest, '_2'… for the others) and the
+    pages each role opens there."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from accounts.models import User
+    from clubs.models import Meeting, MonthlyReport
+    from funds.models import Fund
+    from trainings.models import Training
+
+    province = User.objects.get(username=f"scale_province{suffix}")
+    commune = User.objects.get(username=f"scale_commune{suffix}")
+    leader = User.objects.get(username=f"scale_leader{suffix}")
+    club = leader.club_id
+    meeting = Meeting.objects.filter(club_id=club, status="held").order_by("-date").first()
+    report = MonthlyReport.objects.filter(club_id=club).order_by("-year", "-month").first()
+    fund = Fund.objects.get(club_id=club, kind="operating")
+    training = (
+        Training.objects.filter(organiser_id=province.area_id)
+        .annotate(n=Count("participants"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    club_pages = [
+        ["club page", reverse("clubs:club_detail", args=[club])],
+        ["member list", reverse("members:member_list", args=[club])],
+        ["member search", reverse("members:member_list", args=[club]) + "?q=nguyen+thi"],
+        ["meeting record", reverse("month:meeting_record", args=[meeting.pk])],
+        ["fund ledger", reverse("funds:fund_detail", args=[fund.pk])],
+        ["loan list", reverse("funds:loan_list", args=[club])],
+        ["monthly report", reverse("month:report_detail", args=[report.pk])],
+        ["club dashboard", reverse("reports:club", args=[club])],
+    ]
+    return {
+        "leader": [{"username": leader.username, "pages": club_pages}],
+        "commune": [
+            {
+                "username": commune.username,
+                "pages": [
+                    ["commune dashboard", reverse("reports:area", args=[commune.area_id])],
+                    ["report inbox", reverse("month:report_inbox")],
+                    ["club list", reverse("clubs:club_list")],
+                    *club_pages[:2],
+                ],
+            }
+        ],
+        "province": [
+            {
+                "username": province.username,
+                "pages": [
+                    ["province dashboard", reverse("reports:area", args=[province.area_id])],
+                    [
+                        "training participants",
+                        reverse("trainings:participants", args=[training.pk]),
+                    ],
+                    ["report inbox", reverse("month:report_inbox")],
+                    ["club list", reverse("clubs:club_list")],
+                ],
+            }
+        ],
+    }
+
+
+def plan() -> dict:
+    """Pages per role, and a signed-in session for each account (as the login form would
+    make; see bench/locustfile.py for why the load does not log in itself)."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    out: dict = {"leader": {"accounts": []}, "commune": {"accounts": []}}
+    out["province"] = {"accounts": []}
+    for rank in range(1, 6):
+        suffix = "" if rank == 1 else f"_{rank}"
+        if not User.objects.filter(username=f"scale_province{suffix}").exists():
+            continue
+        for role, accounts in account_pages(suffix).items():
+            for account in accounts:
+                client = Client()
+                client.force_login(User.objects.get(username=account["username"]))
+                account["session"] = client.cookies["sessionid"].value
+            out[role]["accounts"] += accounts
+    return out
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer on {url}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    args = parser.parse_args()
+
+    for name, value in {
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }.items():
+        os.environ.setdefault(name, value)
+    setup()
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "run this on PostgreSQL (DATABASE_URL)"
+    work = Path(tempfile.mkdtemp(prefix="ishc-load-"))
+    plan_file = work / "plan.json"
+    plan_file.write_text(json.dumps(plan()))
+    connection.close()
+
+    host = f"http://127.0.0.1:{args.port}"
+    gunicorn = subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            f"--bind=127.0.0.1:{args.port}",
+            f"--workers={args.workers}",
+            f"--threads={args.threads}",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=os.environ,
+    )
+    try:
+        wait_for(f"{host}/healthz")
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                f"--users={args.users}",
+                f"--spawn-rate={args.spawn_rate}",
+                f"--run-time={args.seconds + int(args.users / args.spawn_rate) + 5}s",
+                "--reset-stats",
+                f"--host={host}",
+                f"--csv={work / 'stats'}",
+                "--only-summary",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BENCH_PLAN": str(plan_file)},
+            check=False,
+        )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    report(work / "stats_stats.csv", args)
+
+
+def report(path: Path, args: argparse.Namespace) -> None:
+    with path.open() as fh:
+        rows = list(csv.DictReader(fh))
+    print(
+        f"\n{args.users} users, gunicorn {args.workers} workers × {args.threads} threads, "
+        f"{args.seconds} s after ramp-up"
+    )
+    print("| page | requests | failures | req/s | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
+            f"{float(r['Requests/s']):.1f} | {r['50%']} | {r['95%']} | "
+            f"{float(r['Max Response Time']):.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole national-scale benchmark: database, data, summaries, pages, load, reminders.
+#
+#   bench/run.sh [CLUBS] [DATABASE]        e.g. bench/run.sh 20000 ishc_bench20k
+#
+# PostgreSQL at $PGHOST:$PGPORT as $PGUSER (default 127.0.0.1:5432, postgres). Each step
+# prints a table; copy them to docs/performance.md with the machine, the date and the load.
+# The reminders benchmark empties clubs and members, so it runs on a database of its own
+# (<DATABASE>_reminders).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLUBS=${1:-2000}
+DB=${2:-ishc_bench}
+MONTHS=${MONTHS:-12}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+BASE="postgres://${PGUSER}@${PGHOST}:${PGPORT}"
+PY=.venv/bin/python
+export DEBUG=0 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
+export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789}
+
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, load:$(cut -d' ' -f1-3 /proc/loadavg)"
+psql -lqt | cut -d'|' -f1 | grep -qw "$DB" || createdb "$DB"
+export DATABASE_URL="$BASE/$DB"
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+
+echo "== seed_scale --clubs $CLUBS --months $MONTHS (with the summary rebuild)"
+/usr/bin/time -f "seed_scale: %e s wall, %M KB peak RSS" \
+  $PY manage.py seed_scale --clubs "$CLUBS" --months "$MONTHS" --fresh
+
+echo "== summary rebuild alone"
+/usr/bin/time -f "rebuild_summaries: %e s wall, %M KB peak RSS" \
+  $PY manage.py rebuild_summaries --months "$MONTHS"
+
+echo "== pages"
+$PY -m bench.pages --requests "${REQUESTS:-30}"
+
+echo "== load (50 users)"
+$PY -m bench.load --users 50 --seconds "${LOAD_SECONDS:-60}"
+
+echo "== reminders ($CLUBS clubs, own database ${DB}_reminders)"
+psql -lqt | cut -d'|' -f1 | grep -qw "${DB}_reminders" || createdb "${DB}_reminders"
+DATABASE_URL="$BASE/${DB}_reminders" $PY -m bench.reminders --clubs "$CLUBS" --send 20000
+echo "== load at the end:$(cut -d' ' -f1-3 /proc/loadavg)"
