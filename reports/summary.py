@@ -71,11 +71,41 @@ FUND_KINDS = ("revolving", "operating", "care", "other")
 _pending = threading.local()
 
 
-def _pending_keys() -> set[tuple[str, int, int]]:
-    keys = getattr(_pending, "keys", None)
-    if keys is None:
-        keys = _pending.keys = set()
-    return keys
+class _Batch:
+    """The marks one transaction writes when it commits (the on-commit callback itself)."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[str, int, int]] = set()
+        self.written = False
+
+    def __call__(self) -> None:
+        self.written = True
+        _write_marks(self.keys)  # empties the set
+
+
+def _queue(keys: set[tuple[str, int, int]]) -> None:
+    """Add marks to the batch that the current transaction writes when it commits.
+
+    One batch and one on-commit write per transaction. If the transaction that owned the
+    batch was rolled back, its callback is gone from the connection's list: a new batch starts,
+    so marks of rolled-back work are never written.
+    """
+    connection_ = transaction.get_connection()
+    batch = getattr(_pending, "batch", None)
+    if (
+        batch is not None
+        and not batch.written
+        and any(entry[1] is batch for entry in connection_.run_on_commit)
+    ):
+        batch.keys.update(keys)
+        # Registered again: the first call at commit writes everything, later calls find the
+        # batch empty. (Tests that run only the callbacks of a block rely on this too.)
+        transaction.on_commit(batch)
+        return
+    batch = _Batch()
+    batch.keys.update(keys)
+    _pending.batch = batch
+    transaction.on_commit(batch)  # runs at once outside a transaction
 
 
 def _months_since(since: datetime.date | None, until: datetime.date | None) -> list[int]:
@@ -91,33 +121,30 @@ def mark_club(
 ) -> None:
     """(club, month) for every month from ``since`` (or the start of the history) to ``until``
     (or now) needs recomputing, once the current transaction commits."""
-    if not club_id:
-        return
-    keys = _pending_keys()
-    for ym in _months_since(since, until):
-        keys.add(("club", club_id, ym))
-    transaction.on_commit(flush)
+    if club_id:
+        _queue({("club", club_id, ym) for ym in _months_since(since, until)})
 
 
 def mark_area(
     area_id: int | None, since: datetime.date | None = None, until: datetime.date | None = None
 ) -> None:
-    if not area_id:
-        return
-    keys = _pending_keys()
-    for ym in _months_since(since, until):
-        keys.add(("area", area_id, ym))
-    transaction.on_commit(flush)
+    if area_id:
+        _queue({("area", area_id, ym) for ym in _months_since(since, until)})
 
 
-def flush() -> None:
-    """Write the pending marks (one INSERT; existing marks are left as they are)."""
-    keys = _pending_keys()
+def _write_marks(keys: set[tuple[str, int, int]]) -> None:
+    """Write a committed transaction's marks (one INSERT; existing marks are left alone)."""
     if not keys:
         return
+    club_ids = {ident for kind, ident, _ in keys if kind == "club"}
+    area_ids = {ident for kind, ident, _ in keys if kind == "area"}
+    # A club or area deleted in the same transaction needs no figures.
+    live_clubs = set(Club.objects.filter(pk__in=club_ids).values_list("pk", flat=True))
+    live_areas = set(Area.objects.filter(pk__in=area_ids).values_list("pk", flat=True))
     rows = [
         SummaryDirty(club_id=ident, ym=ym) if kind == "club" else SummaryDirty(area_id=ident, ym=ym)
         for kind, ident, ym in keys
+        if ident in (live_clubs if kind == "club" else live_areas)
     ]
     keys.clear()
     try:
