@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,22 +46,50 @@ def older_q(prefix: str = "", today: datetime.date | None = None) -> Q:
     )
 
 
+def _conditions(prefix: str, today: datetime.date | None = None) -> dict[str, Q]:
+    """What each composition count counts, among active members."""
+    return {
+        "n_members": Q(),
+        "n_women": Q(**{f"{prefix}sex": Member.Sex.FEMALE}),
+        "n_older": older_q(prefix, today),
+        "n_poor": Q(**{f"{prefix}household_status__in": POOR_STATUSES}),
+        "n_volunteers": Q(**{f"{prefix}is_volunteer": True}),
+    }
+
+
 def _counts(prefix: str, today: datetime.date | None = None) -> dict[str, Count]:
     """The conditional counts of active members, from a club (prefix "members__") or not."""
     active = Q(**{f"{prefix}left_on__isnull": True})
     pk = f"{prefix}pk" if prefix else "pk"
     return {
-        "n_members": Count(pk, filter=active),
-        "n_women": Count(pk, filter=active & Q(**{f"{prefix}sex": Member.Sex.FEMALE})),
-        "n_older": Count(pk, filter=active & older_q(prefix, today)),
-        "n_poor": Count(pk, filter=active & Q(**{f"{prefix}household_status__in": POOR_STATUSES})),
-        "n_volunteers": Count(pk, filter=active & Q(**{f"{prefix}is_volunteer": True})),
+        name: Count(pk, filter=active & cond) for name, cond in _conditions(prefix, today).items()
     }
 
 
+def _club_count(cond: Q) -> Coalesce:
+    """Active members of the outer club that match ``cond``: a correlated subquery."""
+    members = (
+        Member.objects.filter(cond, club=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("club")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
+
+
 def with_composition(clubs: QuerySet[Club], today: datetime.date | None = None) -> QuerySet[Club]:
-    """Clubs annotated with n_members, n_women, n_older, n_poor, n_volunteers (one query)."""
-    return clubs.annotate(**_counts("members__", today))
+    """Clubs annotated with n_members, n_women, n_older, n_poor, n_volunteers (one query).
+
+    Each count is a correlated subquery (on the ``member_club_active`` index), not a JOIN and
+    GROUP BY: PostgreSQL then counts the members of the clubs on the page only, after the
+    sort and the LIMIT, and the paginator's COUNT needs no join. A province's club list at
+    national scale (1,000 clubs, 60,000 members) went from 220 ms to 26 ms
+    (docs/performance.md).
+    """
+    return clubs.annotate(
+        **{name: _club_count(cond) for name, cond in _conditions("", today).items()}
+    )
 
 
 def with_shares(clubs: QuerySet[Club]) -> QuerySet[Club]:
