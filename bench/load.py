@@ -7,14 +7,16 @@ Run by hand after ``manage.py seed_scale`` (needs locust 2.x in .venv, see docs/
 
 It writes the plan (which account opens which pages: the same pages as ``bench.pages`` plus
 a member search, for the five provinces seed_scale made users for), starts gunicorn on
-``--port`` with DEBUG off, runs locust headless (statistics reset once every user is
-running), prints requests/s, failures and
-p50/p95 per page, and stops gunicorn. Targets: ≥ 100 requests/s, no errors, p95 ≤ 500 ms.
+``--port`` with DEBUG off, runs locust headless, prints requests/s, failures and p50/p95 per
+page, and the CPU that gunicorn and PostgreSQL spent per request (so a run on a busy machine
+still says what the app costs), and stops gunicorn.
+Targets: ≥ 100 requests/s, no errors, p95 ≤ 500 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -117,6 +119,36 @@ def plan() -> dict:
     return out
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's master and workers)."""
+    import psutil
+
+    proc = psutil.Process(root)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def db_backend_seconds(database: str) -> float:
+    """CPU of the PostgreSQL backends connected to ``database`` (gunicorn's, kept open by
+    CONN_MAX_AGE, so they live exactly as long as the run)."""
+    import psutil
+
+    total = 0.0
+    for p in psutil.process_iter(["cmdline", "name"]):
+        line = " ".join(p.info["cmdline"] or [])
+        if line.startswith("postgres:") and f" {database} " in line:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = p.cpu_times()
+                total += times.user + times.system
+    return total
+
+
 def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -171,8 +203,12 @@ def main() -> None:
         cwd=ROOT,
         env=os.environ,
     )
+    database = connection.settings_dict["NAME"]
     try:
         wait_for(f"{host}/healthz")
+        app_before = cpu_seconds(gunicorn.pid)
+        db_before = db_backend_seconds(database)
+        wall = time.perf_counter()
         subprocess.run(  # noqa: S603
             [
                 str(BIN / "locust"),
@@ -182,7 +218,6 @@ def main() -> None:
                 f"--users={args.users}",
                 f"--spawn-rate={args.spawn_rate}",
                 f"--run-time={args.seconds + int(args.users / args.spawn_rate) + 5}s",
-                "--reset-stats",
                 f"--host={host}",
                 f"--csv={work / 'stats'}",
                 "--only-summary",
@@ -192,19 +227,31 @@ def main() -> None:
             env={**os.environ, "BENCH_PLAN": str(plan_file)},
             check=False,
         )
+        wall = time.perf_counter() - wall
+        cpu = (cpu_seconds(gunicorn.pid) - app_before, db_backend_seconds(database) - db_before)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
-    report(work / "stats_stats.csv", args)
+    report(work / "stats_stats.csv", args, cpu, wall)
 
 
-def report(path: Path, args: argparse.Namespace) -> None:
+def report(path: Path, args: argparse.Namespace, cpu: tuple[float, float], wall: float) -> None:
     with path.open() as fh:
         rows = list(csv.DictReader(fh))
+    total = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0)
+    load = os.getloadavg()
     print(
         f"\n{args.users} users, gunicorn {args.workers} workers × {args.threads} threads, "
-        f"{args.seconds} s after ramp-up"
+        f"{args.seconds} s after a {args.users / args.spawn_rate:.0f} s ramp-up; "
+        f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
+    if total:
+        app_ms, db_ms = 1000 * cpu[0] / total, 1000 * cpu[1] / total
+        print(
+            f"CPU per request: gunicorn {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms; "
+            f"the app used {(cpu[0] + cpu[1]) / wall:.2f} of {os.cpu_count()} cores; "
+            f"2 free cores would serve ≈ {2000 / (app_ms + db_ms):.0f} requests/s"
+        )
     print("| page | requests | failures | req/s | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:

@@ -16,6 +16,8 @@ MONTHS=${MONTHS:-12}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 BASE="postgres://${PGUSER}@${PGHOST}:${PGPORT}"
 PY=.venv/bin/python
+# The load test needs locust (not a project dependency): .venv/bin/pip install locust==2.47.0
+.venv/bin/locust --version >/dev/null 2>&1 || { echo "locust missing: .venv/bin/pip install locust==2.47.0"; exit 1; }
 export DEBUG=0 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789}
 
@@ -25,11 +27,11 @@ export DATABASE_URL="$BASE/$DB"
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 
-echo "== seed_scale --clubs $CLUBS --months $MONTHS (with the summary rebuild)"
+echo "== seed_scale --clubs $CLUBS --months $MONTHS"
 /usr/bin/time -f "seed_scale: %e s wall, %M KB peak RSS" \
-  $PY manage.py seed_scale --clubs "$CLUBS" --months "$MONTHS" --fresh
+  $PY manage.py seed_scale --clubs "$CLUBS" --months "$MONTHS" --fresh --no-summaries
 
-echo "== summary rebuild alone"
+echo "== summary rebuild"
 /usr/bin/time -f "rebuild_summaries: %e s wall, %M KB peak RSS" \
   $PY manage.py rebuild_summaries --months "$MONTHS"
 
