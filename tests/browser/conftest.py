@@ -84,3 +84,14 @@ def assert_no_horizontal_overflow(page) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+def log_out(page) -> None:
+    """Open the phone menu, then the user menu, and press "Đăng xuất" (as a person would)."""
+    page.click("button.navbar-toggler")
+    page.locator("#mainnav.collapse.show").wait_for()  # the opening animation has finished
+    page.locator("#mainnav .dropdown-toggle").click()
+    button = page.get_by_role("button", name="Đăng xuất")
+    button.wait_for()
+    button.click()
+    page.wait_for_url("**/accounts/login/")

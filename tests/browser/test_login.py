@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import assert_no_horizontal_overflow
+from tests.browser.conftest import assert_no_horizontal_overflow, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -11,13 +11,7 @@ def test_leader_logs_in_on_a_phone(page, live_server, cast, browser_login):
     assert "CLB LTH Bản Mới" in page.content()
     assert_no_horizontal_overflow(page)
     # The menu opens on a narrow screen and offers logging out.
-    page.click("button.navbar-toggler")
-    page.locator("#mainnav .dropdown-toggle").click()
-    logout = page.get_by_role("button", name="Đăng xuất")
-    logout.wait_for()
-    assert_no_horizontal_overflow(page)
-    logout.click()
-    page.wait_for_url("**/accounts/login/")
+    log_out(page)
 
 
 def test_login_page_loads_only_local_files(page, live_server):

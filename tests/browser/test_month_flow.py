@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clubs.models_month import Attendance, HealthCheck, MonthlyReport
-from tests.browser.conftest import assert_no_horizontal_overflow
+from tests.browser.conftest import assert_no_horizontal_overflow, log_out
 from tests.factories import MemberFactory
 from tests.factories_month import MeetingFactory, vi
 
@@ -19,13 +19,6 @@ READINGS = [
     ("110", "70", "60"),
     ("182", "112", "55"),
 ]
-
-
-def log_out(page):
-    page.click("button.navbar-toggler")
-    page.locator("#mainnav .dropdown-toggle").click()
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url("**/accounts/login/")
 
 
 def test_leader_records_a_meeting_and_commune_returns_the_report(
