@@ -67,5 +67,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+# National-scale benchmark on PostgreSQL (not in CI): make bench CLUBS=20000 BENCH_DB=ishc_bench20k
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	bench/run.sh $(or $(CLUBS),2000) $(or $(BENCH_DB),ishc_bench)
+
 clean:
 	rm -rf $(VENV) node_modules var/static

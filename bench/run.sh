@@ -16,8 +16,8 @@ MONTHS=${MONTHS:-12}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 BASE="postgres://${PGUSER}@${PGHOST}:${PGPORT}"
 PY=.venv/bin/python
-# The load test needs locust (not a project dependency): .venv/bin/pip install locust==2.47.0
-.venv/bin/locust --version >/dev/null 2>&1 || { echo "locust missing: .venv/bin/pip install locust==2.47.0"; exit 1; }
+# The load test needs locust: the `bench` extra (make bench installs it).
+.venv/bin/locust --version >/dev/null 2>&1 || { echo "locust missing: .venv/bin/pip install -e '.[bench]'"; exit 1; }
 export DEBUG=0 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789}
 

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,7 +172,10 @@ class ClubFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes_for(user).filter(clubs__isnull=False).distinct()
+        # Communes that have a club (EXISTS: no join over every club of a province).
+        self.fields["commune"].queryset = communes_for(user).filter(
+            Exists(Club.objects.filter(commune=OuterRef("pk")))
+        )
 
     def values(self) -> dict[str, Any]:
         if not self.is_valid():
