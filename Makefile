@@ -26,6 +26,7 @@ run: install locale/vi/LC_MESSAGES/django.mo
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_areas --province 12
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py send_meeting_reminders
 	@# A Celery worker and beat run beside the web server: on Redis when REDIS_URL is set,
 	@# otherwise on a local folder transport (var/celery), so reminders are planned and sent.
 	@if [ -z "$$REDIS_URL" ] && [ -z "$$CELERY_BROKER_URL" ]; then \
