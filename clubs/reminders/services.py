@@ -421,11 +421,20 @@ def send_batch(reminder_ids: list[int], *, now: datetime.datetime | None = None)
     result = SendResult()
     with transaction.atomic():
         # Lock the rows so two workers given the same ids do not both claim them.
-        rows = list(
-            _due(Reminder.objects.filter(pk__in=reminder_ids), now)
+        # By primary key only: with the due conditions in SQL, PostgreSQL prefers the
+        # partial "pending and due" index and scans millions of rows at national scale.
+        candidates = (
+            Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.PENDING)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("meeting__club", "member")
-            .order_by("due_at", "pk")
+        )
+        rows = sorted(
+            (
+                r
+                for r in candidates
+                if r.due_at <= now and (r.next_attempt_at is None or r.next_attempt_at <= now)
+            ),
+            key=lambda r: (r.due_at, r.pk),
         )
         Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(
             status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
