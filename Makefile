@@ -17,7 +17,12 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	mkdir -p var/static var/media
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed .env
+
+# A checkout is a development set-up: `.venv/bin/python manage.py …` works without exporting
+# anything. Production sets DEBUG=0 and SECRET_KEY in its environment, which wins over .env.
+.env:
+	printf '# Local development settings (see README: Settings). Not for production.\nDEBUG=1\n' > $@
 
 locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po | install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
