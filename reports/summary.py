@@ -74,9 +74,12 @@ _pending = threading.local()
 class _Batch:
     """The marks one transaction writes when it commits (the on-commit callback itself)."""
 
-    def __init__(self) -> None:
+    def __init__(self, callbacks: list) -> None:
         self.keys: set[tuple[str, int, int]] = set()
         self.written = False
+        # The connection's list of on-commit callbacks when the batch started. Django replaces
+        # that list on commit and on (savepoint) rollback: a different list means a new batch.
+        self.callbacks = callbacks
 
     def __call__(self) -> None:
         self.written = True
@@ -86,25 +89,16 @@ class _Batch:
 def _queue(keys: set[tuple[str, int, int]]) -> None:
     """Add marks to the batch that the current transaction writes when it commits.
 
-    One batch and one on-commit write per transaction. If the transaction that owned the
-    batch was rolled back, its callback is gone from the connection's list: a new batch starts,
-    so marks of rolled-back work are never written.
+    One batch per transaction, checked in constant time. Marks of work that was rolled back
+    are never written: the rollback replaced the callback list, so a new batch starts.
     """
     connection_ = transaction.get_connection()
     batch = getattr(_pending, "batch", None)
-    if (
-        batch is not None
-        and not batch.written
-        and any(entry[1] is batch for entry in connection_.run_on_commit)
-    ):
-        batch.keys.update(keys)
-        # Registered again: the first call at commit writes everything, later calls find the
-        # batch empty. (Tests that run only the callbacks of a block rely on this too.)
-        transaction.on_commit(batch)
-        return
-    batch = _Batch()
+    if batch is None or batch.written or batch.callbacks is not connection_.run_on_commit:
+        batch = _pending.batch = _Batch(connection_.run_on_commit)
     batch.keys.update(keys)
-    _pending.batch = batch
+    # Registered at every mark: the first call at commit writes everything, later calls find
+    # the batch empty. (Tests that run only the callbacks of a block rely on this too.)
     transaction.on_commit(batch)  # runs at once outside a transaction
 
 
