@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from accounts import scoping
@@ -11,4 +12,5 @@ def access(request: HttpRequest) -> dict:
         "is_staff_role": scoping.is_staff_role(user),
         "is_province_role": scoping.is_province_role(user),
         "can_see_sensitive": scoping.can_see_sensitive(user),
+        "nav_cache_seconds": settings.ISHC_NAV_CACHE_SECONDS,
     }

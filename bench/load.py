@@ -20,6 +20,7 @@ import contextlib
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -149,6 +150,12 @@ def db_backend_seconds(database: str) -> float:
     return total
 
 
+def _children_cpu() -> float:
+    """User + system CPU of this process's finished children (locust, once it has run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -169,6 +176,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/3",
+        help="cache (and session cache) as deployed; '' for the per-process cache",
+    )
     args = parser.parse_args()
 
     for name, value in {
@@ -180,6 +192,8 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }.items():
         os.environ.setdefault(name, value)
+    if args.redis:
+        os.environ["REDIS_URL"] = args.redis
     setup()
     from django.db import connection
 
@@ -209,6 +223,7 @@ def main() -> None:
         app_before = cpu_seconds(gunicorn.pid)
         db_before = db_backend_seconds(database)
         wall = time.perf_counter()
+        locust_before = _children_cpu()
         subprocess.run(  # noqa: S603
             [
                 str(BIN / "locust"),
@@ -228,14 +243,20 @@ def main() -> None:
             check=False,
         )
         wall = time.perf_counter() - wall
-        cpu = (cpu_seconds(gunicorn.pid) - app_before, db_backend_seconds(database) - db_before)
+        cpu = (
+            cpu_seconds(gunicorn.pid) - app_before,
+            db_backend_seconds(database) - db_before,
+            _children_cpu() - locust_before,
+        )
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
     report(work / "stats_stats.csv", args, cpu, wall)
 
 
-def report(path: Path, args: argparse.Namespace, cpu: tuple[float, float], wall: float) -> None:
+def report(
+    path: Path, args: argparse.Namespace, cpu: tuple[float, float, float], wall: float
+) -> None:
     with path.open() as fh:
         rows = list(csv.DictReader(fh))
     total = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0)
@@ -248,7 +269,8 @@ def report(path: Path, args: argparse.Namespace, cpu: tuple[float, float], wall:
     if total:
         app_ms, db_ms = 1000 * cpu[0] / total, 1000 * cpu[1] / total
         print(
-            f"CPU per request: gunicorn {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms; "
+            f"CPU per request: gunicorn {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms, "
+            f"locust {1000 * cpu[2] / total:.1f} ms; "
             f"the app used {(cpu[0] + cpu[1]) / wall:.2f} of {os.cpu_count()} cores; "
             f"2 free cores would serve ≈ {2000 / (app_ms + db_ms):.0f} requests/s"
         )

@@ -16,9 +16,11 @@ with queries captured, gives the number of SQL queries. Target: p95 ≤ 300 ms a
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import math
 import os
+import pstats
 import statistics
 import time
 
@@ -82,6 +84,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default="", help="only pages whose name contains this")
     parser.add_argument("--json", default="", help="also write the results to this file")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="print the N functions that took most time"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -110,9 +115,14 @@ def main() -> None:
         for _ in range(args.warmup):
             response = client.get(url, secure=True)
         times = []
+        profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.requests):
             start = time.perf_counter()
+            if profiler:
+                profiler.enable()
             response = client.get(url, secure=True)
+            if profiler:
+                profiler.disable()
             times.append((time.perf_counter() - start) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(url, secure=True)
@@ -133,6 +143,10 @@ def main() -> None:
             f"{row['p95']:.0f}{flag} | {row['max']:.0f} | {row['status']} |",
             flush=True,
         )
+        if profiler:
+            stats = pstats.Stats(profiler).strip_dirs()
+            stats.sort_stats("tottime").print_stats(args.profile)
+            stats.sort_stats("cumulative").print_stats(args.profile)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"clubs": clubs, "pages": results}, fh, indent=1)

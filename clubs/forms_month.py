@@ -125,18 +125,50 @@ class MeetingRecordForm(forms.Form):
                 ),
             )
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One entry per member for the template: the member and its four bound fields."""
-        return [
-            {
-                "member": m,
-                "att": self[f"att_{m.pk}"],
-                "sys": self[f"sys_{m.pk}"],
-                "dia": self[f"dia_{m.pk}"],
-                "wt": self[f"wt_{m.pk}"],
-            }
-            for m in self.members
-        ]
+    def rows(self, marks: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
+        """One entry per member for the template, in plain values (the sheet has a row per
+        member: a template looking up four bound fields per row spent most of the page's
+        time). ``marks`` are the attendance buttons: (value, label, colour)."""
+        out = []
+        for m in self.members:
+            att = self[f"att_{m.pk}"]
+            current = att.value() or ""
+            inputs = {}
+            for prefix in ("sys", "dia", "wt"):
+                field = self[f"{prefix}_{m.pk}"]
+                value = field.value()
+                inputs[prefix] = {
+                    "name": field.html_name,
+                    "id": field.auto_id,
+                    "value": "" if value is None else value,
+                    "errors": field.errors,
+                }
+            out.append(
+                {
+                    "member": m,
+                    "aria": _("Attendance of %(name)s") % {"name": m.full_name},
+                    "att_name": att.html_name,
+                    "buttons": [
+                        {
+                            "id": f"{att.auto_id}_{value or 'none'}",
+                            "value": value,
+                            "label": label,
+                            "colour": colour,
+                            "checked": current == value,
+                        }
+                        for value, label, colour in marks
+                    ],
+                    "open": bool(
+                        inputs["sys"]["errors"]
+                        or inputs["dia"]["errors"]
+                        or inputs["wt"]["errors"]
+                        or inputs["sys"]["value"] != ""
+                        or inputs["wt"]["value"] != ""
+                    ),
+                    **inputs,
+                }
+            )
+        return out
 
     def clean_guests(self) -> int:
         return self.cleaned_data.get("guests") or 0

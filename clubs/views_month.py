@@ -239,13 +239,14 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "club": meeting.club,
             "form": form,
-            "rows": form.rows(),
-            "att_choices": [
-                (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
-                (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
-                (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
-                ("", "–", "secondary"),
-            ],
+            "rows": form.rows(
+                [
+                    (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
+                    (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
+                    (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
+                    ("", "–", "secondary"),
+                ]
+            ),
             "locked": locked,
             "tab": "meetings",
         },

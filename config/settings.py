@@ -201,8 +201,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Sessions are read on every request: from Redis, written through to the database. Only
+    # with a cache every web process shares (a per-process cache would keep a logged-out
+    # session alive in the other processes).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a user's menu and a rendered dashboard are kept (seconds). Dashboards read the
+# summaries, which are refreshed every minute and drop the cached pages when they change.
+ISHC_NAV_CACHE_SECONDS = env.int("ISHC_NAV_CACHE_SECONDS", default=300)
+ISHC_DASHBOARD_CACHE_SECONDS = env.int("ISHC_DASHBOARD_CACHE_SECONDS", default=60)
 
 # --- Domain settings ---------------------------------------------------------------------
 # Age from which a member counts as "older" in composition figures (Law on the Elderly: 60;

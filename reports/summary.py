@@ -43,7 +43,7 @@ from clubs.models_month import (
     MonthlyReport,
 )
 from members.models import CareAssignment, Member
-from reports import periods
+from reports import pagecache, periods
 from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary, SummaryDirty
 
 try:  # The funds and trainings apps are built alongside this one.
@@ -199,6 +199,8 @@ def recompute_dirty(limit: int = 20_000) -> RecomputeResult:
             ignore_conflicts=True,
         )
         raise
+    if claimed:
+        pagecache.summaries_changed()
     return RecomputeResult(
         clubs=len({c for c, _ in club_pairs}),
         areas=len({a for a, _ in area_pairs}),
@@ -260,6 +262,7 @@ def rebuild(
             written += compute_clubs(club_ids[i : i + CLUB_BATCH], chunk)
         for i in range(0, len(area_ids), AREA_BATCH):
             compute_areas(area_ids[i : i + AREA_BATCH], chunk)
+    pagecache.summaries_changed()
     return written
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -22,7 +24,7 @@ from accounts.models import Role
 from clubs.models import Area, Club
 from config.ui import paginate
 from reports import figures as fig
-from reports import periods, selectors, services
+from reports import pagecache, periods, selectors, services
 from reports.forms import ExportForm
 from reports.models import ExportJob
 from reports.periods import Period
@@ -140,13 +142,17 @@ def _charts(board: selectors.Dashboard) -> list[dict[str, Any]]:
 
 
 def _dashboard_context(request: HttpRequest, area: Area | None, period: Period) -> dict[str, Any]:
-    board = selectors.dashboard(area=area, period=period)
+    """The figures are computed only when the template needs them: not when the dashboard
+    comes from the cache (see reports/pagecache.py)."""
+    board = SimpleLazyObject(lambda: selectors.dashboard(area=area, period=period))
     return {
         "board": board,
         "area": area,
         "period": period,
-        "t": board.totals,
-        "charts": _charts(board),
+        "t": SimpleLazyObject(lambda: board.totals),
+        "charts": SimpleLazyObject(lambda: _charts(board)),
+        "summaries_version": pagecache.summaries_version(),
+        "dashboard_cache_seconds": settings.ISHC_DASHBOARD_CACHE_SECONDS,
         "period_choices": periods.choices(period.today),
         "area_param": area.pk if area else "",
         "title": str(area) if area else _("Whole country"),

@@ -8,6 +8,8 @@ viewer    — read-only, scoped to province A
 admin     — superuser
 """
 
+import copy
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -27,6 +29,15 @@ def _celery_in_process(settings):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test starts with an empty cache of its own: with Redis the cache is shared by
+    the parallel test processes, whose databases reuse the same primary keys."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)
