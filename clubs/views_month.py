@@ -40,6 +40,7 @@ from clubs.forms_month import (
 from clubs.locking import is_month_locked
 from clubs.models import Club
 from clubs.models_month import Activity, Attendance, HomeCareVisit, Meeting, MonthlyReport
+from clubs.record_sheet import render_rows
 from clubs.reminders.services import reminders_for_meeting
 from config.ui import paginate, search_term
 from members.models import Member
@@ -232,6 +233,14 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"count": len(result.high_readings)},
                 )
             return redirect("month:meeting_detail", pk=meeting.pk)
+    rows = form.rows(
+        [
+            (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
+            (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
+            (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
+            ("", "–", "secondary"),
+        ]
+    )
     return render(
         request,
         "clubs/month/meeting_record.html",
@@ -239,14 +248,8 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "club": meeting.club,
             "form": form,
-            "rows": form.rows(
-                [
-                    (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
-                    (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
-                    (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
-                    ("", "–", "secondary"),
-                ]
-            ),
+            "rows": rows,
+            "sheet_rows": render_rows(rows),
             "locked": locked,
             "tab": "meetings",
         },
