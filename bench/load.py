@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
     parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/3",
@@ -211,7 +212,7 @@ def main() -> None:
             f"--bind=127.0.0.1:{args.port}",
             f"--workers={args.workers}",
             f"--threads={args.threads}",
-            "--worker-class=gthread",
+            f"--worker-class={args.worker_class}",
             "--log-level=warning",
         ],
         cwd=ROOT,

@@ -85,3 +85,11 @@ def test_vietnamese_even_when_the_browser_asks_for_english(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
     assert '<html lang="vi">' in page
     assert "Đăng nhập" in page
+
+
+def test_sessions_signed_in_through_the_plain_backend_stay_signed_in(cast, client):
+    """Sessions that name Django's own backend (signed in before the area-aware one) work."""
+    client.force_login(cast.province, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == cast.province

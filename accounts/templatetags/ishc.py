@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils import formats
 
 register = template.Library()
 
@@ -34,10 +33,11 @@ def number(value: Any) -> str:
         return str(value)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def dmy(value: Any) -> str:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return formats.date_format(value, "d/m/Y")
+    """A date (or a date and time, in local time) as dd/mm/yyyy, whatever the language."""
+    if isinstance(value, datetime.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     return "" if value is None else str(value)
 
 
