@@ -193,7 +193,9 @@ def test_demo_seed_is_idempotent(cast):
     out = io.StringIO()
     demo.seed(out)
     counts = (Loan.objects.count(), revolving(cast.club_a).entries.count())
-    assert 10 <= Loan.objects.filter(fund__club=cast.club_a).count() <= 30
+    # 10–30 requests a club; those made while the fund is fully lent out wait (not created),
+    # how many depends on the day the demo is loaded
+    assert 5 <= Loan.objects.filter(fund__club=cast.club_a).count() <= 30
     statuses = set(Loan.objects.values_list("status", flat=True))
     assert {"requested", "approved", "active", "repaid"} <= statuses
     demo.seed(out)
