@@ -6,7 +6,9 @@ Every view, form, export and admin page gets its querysets from here:
 - ``for_user(Model, user)`` filters any club- or area-owned model. A model says how it hangs
   off a club or an area with ``scope_club_path`` (the lookup path to a ``Club``, "" for the club
   itself) and/or ``scope_area_path`` (the path to an owning ``Area``); an object reachable by
-  either path is in scope. A model may add ``scope_extra_q(user)`` for a rule of its own;
+  either path is in scope. A model may add ``scope_extra_q(user)`` for a rule of its own, and
+  ``scope_province_field`` when it keeps a copy of its club's province (provincial staff are
+  then scoped on that column, which an index can serve);
 - ``get_for_user(Model, user, pk=…, write=…)`` fetches one object: outside the scope it is 404,
   exactly like an object that does not exist; a read-only role asking to write gets 403.
 """
@@ -166,12 +168,23 @@ def scope_q(model: type[models.Model], user: Any) -> Q:
         raise TypeError(f"{model.__name__} declares no scope path: add scope_club_path.")
     q = NOTHING
     if club_path is not None:
-        q |= club_q(user, club_path)
+        q |= _club_scope(model, user, club_path)
     if area_path is not None:
         q |= area_q(user, area_path)
     if extra is not None:
         q |= extra(user)
     return q
+
+
+def _club_scope(model: type[models.Model], user: Any, club_path: str) -> Q:
+    """``club_q``, or for provincial staff the model's own copy of the club's province
+    (``scope_province_field``) when it keeps one: one indexed column instead of a join."""
+    field = getattr(model, "scope_province_field", None)
+    if field and effective_role(user) not in (None, Role.ADMIN):
+        kind, ident = _area_scope(user)
+        if kind == "province":
+            return Q(**{f"{field}_id": ident})
+    return club_q(user, club_path)
 
 
 def for_user(model_or_qs: type[M] | QuerySet[M], user: Any) -> QuerySet[M]:

@@ -250,6 +250,7 @@ def seed(out: TextIO) -> None:
             submitted = _aware(due - datetime.timedelta(days=rng.randint(-6, 2)))
             report = MonthlyReport(
                 club=club,
+                province_id=club.commune.province_id,  # bulk_create skips save()
                 year=year,
                 month=month,
                 status=state,

@@ -67,6 +67,13 @@ class Area(models.Model):
             parent = self.parent
             self.province = parent if parent.level == self.Level.PROVINCE else parent.province
         super().save(*args, **kwargs)
+        if self.level == self.Level.COMMUNE and self.pk:
+            from clubs.models_month import MonthlyReport
+
+            # Reports carry their club's province (MonthlyReport.province).
+            MonthlyReport.objects.filter(club__commune=self).exclude(
+                province_id=self.province_id
+            ).update(province_id=self.province_id)
 
 
 class AreaSuccession(models.Model):
@@ -239,6 +246,13 @@ class Club(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(f"{self.name} {self.village} {self.code}")
         super().save(*args, **kwargs)
+        from clubs.models_month import MonthlyReport
+
+        # Reports carry their club's province (MonthlyReport.province): follow a move.
+        province = Area.objects.filter(pk=self.commune_id).values_list("province_id")
+        MonthlyReport.objects.filter(club=self).exclude(province_id=province[:1]).update(
+            province_id=province[:1]
+        )
 
     def clean(self) -> None:
         super().clean()

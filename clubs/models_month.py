@@ -542,14 +542,33 @@ class MonthlyReport(models.Model):
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The club's province, kept here so that a province's inbox is read from one index
+    # instead of walking every report of the country (set on save; Club.save and Area.save
+    # move it when a club or a commune changes province).
+    province = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     scope_club_path = "club"
+    scope_province_field = "province"
 
     class Meta:
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-year", "-month", "club__name"]
-        indexes = [models.Index(fields=["year", "month", "status"], name="report_month_status")]
+        indexes = [
+            models.Index(fields=["year", "month", "status"], name="report_month_status"),
+            models.Index(
+                fields=["province", "status", "-year", "-month"], name="report_province_inbox"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["club", "year", "month"], name="report_unique_month"),
             models.CheckConstraint(
@@ -559,6 +578,19 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.club} {self.month:02d}/{self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from clubs.models import Area
+
+        if self.province_id is None:  # a new report (Club.save follows a club's moves)
+            self.province_id = (
+                Area.objects.filter(clubs=self.club_id)
+                .values_list("province_id", flat=True)
+                .first()
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
+        super().save(*args, **kwargs)
 
     @property
     def period(self) -> str:

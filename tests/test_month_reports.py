@@ -9,6 +9,7 @@ from hypothesis import HealthCheck as HypothesisHealthCheck
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Role
 from clubs import schedule
 from clubs import selectors_month as sel
 from clubs.models import ActivityArea
@@ -22,7 +23,7 @@ from clubs.models_month import (
     MonthlyReportEvent,
 )
 from clubs.services_month import report_start, report_submit
-from tests.factories import ClubFactory, MemberFactory
+from tests.factories import ClubFactory, MemberFactory, UserFactory
 from tests.factories_month import (
     ActivityFactory,
     HealthCheckFactory,
@@ -459,3 +460,49 @@ def test_report_figures_equal_the_raw_records(cast, data):
         1 for m in members if m.joined_on <= last and (m.left_on is None or m.left_on > last)
     )
     assert figures["members"] == {"joined": joined, "left": left, "at_end": at_end}
+
+
+# --- The provincial inbox reads the report's own copy of the province ------------------------
+
+
+def _reviewed(club, year, month):
+    report = report_start(club=club, year=year, month=month, by=None)
+    MonthlyReport.objects.filter(pk=report.pk).update(status=MonthlyReport.Status.REVIEWED)
+    return report
+
+
+def test_each_province_approves_only_its_own_reports(cast, login):
+    year, month = last_month()
+    mine, other = _reviewed(cast.club_a2, year, month), _reviewed(cast.club_b, year, month)
+    assert (mine.province, other.province) == (cast.province_a, cast.province_b)
+    page = login(cast.province).get(reverse("month:report_inbox"))
+    assert list(page.context["page_obj"].object_list) == [mine]
+    assert cast.club_b.name not in page.content.decode()
+    assert (
+        login(cast.province).get(reverse("month:report_detail", args=[other.pk])).status_code == 404
+    )
+
+
+def test_a_club_moved_to_another_province_takes_its_reports_along(cast, login):
+    year, month = last_month()
+    report = _reviewed(cast.club_a2, year, month)
+    cast.club_a2.commune = cast.commune_b1
+    cast.club_a2.save()
+    report.refresh_from_db()
+    assert report.province == cast.province_b
+    assert report not in login(cast.province).get(reverse("month:report_inbox")).context["page_obj"]
+    other_province = UserFactory(role=Role.PROVINCE, area=cast.province_b)
+    inbox = login(other_province).get(reverse("month:report_inbox")).context["page_obj"]
+    assert report in inbox.object_list
+
+
+def test_a_commune_moved_to_another_province_takes_its_clubs_reports_along(cast):
+    year, month = last_month()
+    report = _reviewed(cast.club_a2, year, month)
+    untouched = _reviewed(cast.club_a, year, month)
+    cast.commune_a2.parent = cast.province_b
+    cast.commune_a2.province = cast.province_b
+    cast.commune_a2.save()
+    report.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (report.province, untouched.province) == (cast.province_b, cast.province_a)

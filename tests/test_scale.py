@@ -86,6 +86,8 @@ def test_vouchers_loans_dues_and_attendance_keep_their_rules(seeded):
     assert not marks.exclude(member__club=F("meeting__club")).exists()
     assert not marks.exclude(meeting__status=Meeting.Status.HELD).exists()
     assert len(set(MonthlyReport.objects.values_list("status", flat=True))) >= 2
+    # each report keeps its club's province (the provincial inbox reads it)
+    assert not MonthlyReport.objects.exclude(province=F("club__commune__province")).exists()
 
 
 def test_every_reference_points_at_a_row(seeded):
