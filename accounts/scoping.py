@@ -104,7 +104,7 @@ def club_q(user: Any, path: str = "") -> Q:
     kind, ident = _area_scope(user)
     p = _prefix(path)
     if kind == "province":
-        return Q(**{f"{p}commune__province_id": ident})
+        return Q(**{f"{p}province_id": ident})  # Club.province: the commune's province
     if kind == "commune":
         return Q(**{f"{p}commune_id": ident})
     if kind == "club":

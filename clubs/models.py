@@ -70,7 +70,11 @@ class Area(models.Model):
         if self.level == self.Level.COMMUNE and self.pk:
             from clubs.models_month import MonthlyReport
 
-            # Reports carry their club's province (MonthlyReport.province).
+            # Clubs and their reports carry the commune's province (Club.province,
+            # MonthlyReport.province): follow a commune that changes province.
+            Club.objects.filter(commune=self).exclude(province_id=self.province_id).update(
+                province_id=self.province_id
+            )
             MonthlyReport.objects.filter(club__commune=self).exclude(
                 province_id=self.province_id
             ).update(province_id=self.province_id)
@@ -155,6 +159,17 @@ class Club(models.Model):
         on_delete=models.PROTECT,
         related_name="clubs",
         limit_choices_to={"level": Area.Level.COMMUNE, "active": True},
+    )
+    # The commune's province, kept on the club (set on save; Area.save follows a commune that
+    # changes province): provincial staff's lists filter one indexed column, not a join.
+    province = models.ForeignKey(
+        Area,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     legacy_commune = models.ForeignKey(
         Area,
@@ -244,14 +259,16 @@ class Club(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(f"{self.name} {self.village} {self.code}")
-        super().save(*args, **kwargs)
         from clubs.models_month import MonthlyReport
 
-        # Reports carry their club's province (MonthlyReport.province): follow a move.
-        province = Area.objects.filter(pk=self.commune_id).values_list("province_id")
-        MonthlyReport.objects.filter(club=self).exclude(province_id=province[:1]).update(
-            province_id=province[:1]
+        self.search_name = fold(f"{self.name} {self.village} {self.code}")
+        self.province_id = self.commune.province_id if self.commune_id else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "province"}
+        super().save(*args, **kwargs)
+        # Reports carry their club's province too (MonthlyReport.province): follow a move.
+        MonthlyReport.objects.filter(club=self).exclude(province_id=self.province_id).update(
+            province_id=self.province_id
         )
 
     def clean(self) -> None:

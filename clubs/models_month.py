@@ -580,14 +580,8 @@ class MonthlyReport(models.Model):
         return f"{self.club} {self.month:02d}/{self.year}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from clubs.models import Area
-
         if self.province_id is None:  # a new report (Club.save follows a club's moves)
-            self.province_id = (
-                Area.objects.filter(clubs=self.club_id)
-                .values_list("province_id", flat=True)
-                .first()
-            )
+            self.province_id = self.club.province_id
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
         super().save(*args, **kwargs)

@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
-from django.template import TemplateDoesNotExist
 from django.db.models import QuerySet
+from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from config.text import fold

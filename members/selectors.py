@@ -275,7 +275,7 @@ def area_clubs(*, area: Area, viewer: Any, dissolved: bool = False) -> QuerySet[
     if not dissolved:
         clubs = clubs.exclude(status=Club.Status.DISSOLVED)
     if area.level == Area.Level.PROVINCE:
-        return clubs.filter(commune__province=area)
+        return clubs.filter(province=area)
     if area.level == Area.Level.DISTRICT:
         return clubs.filter(legacy_commune__parent=area)
     return clubs.filter(commune=area)

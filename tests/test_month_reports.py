@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from clubs import schedule
 from clubs import selectors_month as sel
-from clubs.models import ActivityArea
+from clubs.models import ActivityArea, Club
 from clubs.models_month import (
     Activity,
     Attendance,
@@ -490,6 +490,10 @@ def test_a_club_moved_to_another_province_takes_its_reports_along(cast, login):
     cast.club_a2.save()
     report.refresh_from_db()
     assert report.province == cast.province_b
+    assert Club.objects.get(pk=cast.club_a2.pk).province == cast.province_b
+    assert (
+        cast.club_a2 not in login(cast.province).get(reverse("clubs:club_list")).context["page_obj"]
+    )
     assert report not in login(cast.province).get(reverse("month:report_inbox")).context["page_obj"]
     other_province = UserFactory(role=Role.PROVINCE, area=cast.province_b)
     inbox = login(other_province).get(reverse("month:report_inbox")).context["page_obj"]
@@ -506,3 +510,5 @@ def test_a_commune_moved_to_another_province_takes_its_clubs_reports_along(cast)
     report.refresh_from_db()
     untouched.refresh_from_db()
     assert (report.province, untouched.province) == (cast.province_b, cast.province_a)
+    assert Club.objects.get(pk=cast.club_a2.pk).province == cast.province_b
+    assert Club.objects.get(pk=cast.club_a.pk).province == cast.province_a
