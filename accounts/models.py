@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -12,7 +14,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer (read only)")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A person who signs in: one role and one scope (a province, a commune or a club).
 
     Association staff and viewers are scoped by ``area``; club leaders (and viewers of a single

@@ -7,10 +7,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.choices import ChoiceLabels
 from config.text import fold
 
 
-class Area(models.Model):
+class Area(ChoiceLabels, models.Model):
     """An administrative unit: a province, a commune/ward, or a legacy (pre-2025) district.
 
     Since 1 July 2025 the tree is province -> commune/ward; districts are kept only as the
@@ -123,7 +124,7 @@ class ActivityArea(models.Model):
         return self.name
 
 
-class Club(models.Model):
+class Club(ChoiceLabels, models.Model):
     """An intergenerational self-help club (CLB liên thế hệ tự giúp nhau) in one village."""
 
     class Status(models.TextChoices):
@@ -285,7 +286,7 @@ class Club(models.Model):
             raise ValidationError({"founded_on": _("The founding date cannot be in the future.")})
 
 
-class ClubStatusChange(models.Model):
+class ClubStatusChange(ChoiceLabels, models.Model):
     """A recorded change of a club's status (active / paused / dissolved)."""
 
     club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="status_changes")
@@ -308,7 +309,7 @@ class ClubStatusChange(models.Model):
         return f"{self.club}: {self.get_status_display()} ({self.changed_on:%d/%m/%Y})"
 
 
-class BoardPosition(models.Model):
+class BoardPosition(ChoiceLabels, models.Model):
     """A member's seat on the club's management board (Ban chủ nhiệm) for a term."""
 
     class Position(models.TextChoices):

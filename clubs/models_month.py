@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clubs.locking import assert_month_open
+from config.choices import ChoiceLabels
 
 __all__ = [
     "CARE_SERVICE_CHOICES",
@@ -92,7 +93,7 @@ def is_unusual(systolic: int | None, diastolic: int | None) -> bool:
     )
 
 
-class MonthRecord(models.Model):
+class MonthRecord(ChoiceLabels, models.Model):
     """A record that belongs to one day of one club's month and is frozen once it is approved.
 
     Remembers the club and day it was loaded with, so moving a record *out of* a locked month
@@ -195,7 +196,7 @@ class Meeting(MonthRecord):
         return self.status == self.Status.PLANNED
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """One member's mark at one meeting. A member with no row is *not recorded*, which is not
     the same as absent."""
 
@@ -489,7 +490,7 @@ class HomeCareVisit(MonthRecord):
         super().clean()
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(ChoiceLabels, models.Model):
     """A club's report for one month (báo cáo tháng), compiled from the month's records.
 
     draft → submitted (leader) → reviewed (commune staff) → approved (provincial staff); either
@@ -604,7 +605,7 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class MonthlyReportEvent(models.Model):
+class MonthlyReportEvent(ChoiceLabels, models.Model):
     """One step in a monthly report's life: who did what, when, with which comment."""
 
     class Action(models.TextChoices):

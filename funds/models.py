@@ -18,12 +18,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.choices import ChoiceLabels
+
 
 class FundsError(ValidationError):
     """A money operation refused for a reason the user can fix (shown next to the field)."""
 
 
-class Fund(models.Model):
+class Fund(ChoiceLabels, models.Model):
     """A pot of money kept by a club (revolving or operating) or by an association (care fund)."""
 
     class Kind(models.TextChoices):
@@ -95,7 +97,7 @@ class LedgerEntryQuerySet(models.QuerySet):
     _raw_delete = delete  # type: ignore[assignment]
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(ChoiceLabels, models.Model):
     """One line of a fund's cash book (a receipt – phiếu thu – or a payment – phiếu chi).
 
     Immutable once written: a mistake is corrected by a reversing entry that points back to
@@ -224,7 +226,7 @@ class LedgerEntry(models.Model):
         return self.reverses_id is not None
 
 
-class FundPlan(models.Model):
+class FundPlan(ChoiceLabels, models.Model):
     """A yearly target: how much a fund (or an area's funds of one kind) should raise."""
 
     fund = models.ForeignKey(
@@ -288,7 +290,7 @@ class FundPlan(models.Model):
         return scoping.area_q(user, "fund__owner_area")
 
 
-class Contribution(models.Model):
+class Contribution(ChoiceLabels, models.Model):
     """A member's monthly dues (hội phí / đóng góp), paid into the club's operating fund."""
 
     member = models.ForeignKey(
@@ -327,7 +329,7 @@ class Contribution(models.Model):
         return f"{self.member} {self.month:02d}/{self.year}"
 
 
-class Loan(models.Model):
+class Loan(ChoiceLabels, models.Model):
     """A loan from a club's revolving fund to a member (cash or in kind, e.g. a breeding pig)."""
 
     class Method(models.TextChoices):

@@ -7,11 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.choices import ChoiceLabels
 from config.text import fold
 from members.ethnicities import ETHNICITY_CHOICES
 
 
-class Member(models.Model):
+class Member(ChoiceLabels, models.Model):
     """A person on a club's member register (sổ danh sách thành viên).
 
     Older/younger is derived from age (the cut-off is ``settings.ISHC_OLDER_AGE``). Ethnicity,
@@ -209,7 +210,7 @@ class CompositionTarget(models.Model):
         return cls.objects.order_by("pk").first() or cls()
 
 
-class CareAssignment(models.Model):
+class CareAssignment(ChoiceLabels, models.Model):
     """A home-care volunteer looking after a member who needs care, for a period."""
 
     volunteer = models.ForeignKey(
@@ -270,7 +271,7 @@ class CareAssignment(models.Model):
         return self.end_on is None
 
 
-class ImportJob(models.Model):
+class ImportJob(ChoiceLabels, models.Model):
     """One upload of a member list from Excel: checked rows, then committed all or none.
 
     The parsed rows wait here (as JSON, not as a file on disk) between the preview and the

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
+
 
 class ClubMonthSummary(models.Model):
     """What one club looked like in one month: stocks at the month's last day (members, funds,
@@ -199,7 +201,7 @@ def export_upload_to(instance: ExportJob, filename: str) -> str:
     return f"reports/exports/{instance.area_id}/{filename}"
 
 
-class ExportJob(models.Model):
+class ExportJob(ChoiceLabels, models.Model):
     """A summary report for the central association being built in the background; its file
     is served only through a scoped view, to the person who asked for it."""
 

@@ -29,3 +29,19 @@ def test_a_moment_shows_the_local_day():
     moment = datetime.datetime(2024, 5, 27, 23, 30, tzinfo=datetime.UTC)
     assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
     assert render("{{ d|dmy }}", d=moment) == "28/05/2024"
+
+
+def test_choice_labels_follow_the_language_and_keep_unknown_values():
+    from django.utils import translation
+
+    from funds.models import LedgerEntry
+
+    entry = LedgerEntry(category=LedgerEntry.Category.choices[0][0])
+    with translation.override("en"):
+        english = entry.get_category_display()
+        assert english == str(LedgerEntry.Category.choices[0][1])
+    with translation.override("vi"):
+        vietnamese = entry.get_category_display()
+    assert vietnamese and vietnamese != english
+    entry.category = "no-such-category"
+    assert entry.get_category_display() == "no-such-category"

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.text import fold
 from members.ethnicities import ETHNICITY_CHOICES
 
@@ -33,7 +34,7 @@ def _training_scope_q(user: Any, path: str) -> Q:
     return Q(**{f"{prefix}pk__in": pks})
 
 
-class Training(models.Model):
+class Training(ChoiceLabels, models.Model):
     """A training event (hội nghị tập huấn) organised by a provincial or commune association."""
 
     class Status(models.TextChoices):
@@ -162,7 +163,7 @@ class TrainingSession(models.Model):
         return _training_scope_q(user, "training")
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A person registered for a training, optionally linked to a user or a club member.
 
     The same person is registered once per event: the same phone number, or the same name in
@@ -286,7 +287,7 @@ class Participant(models.Model):
         return self.post_score - self.pre_score
 
 
-class SessionAttendance(models.Model):
+class SessionAttendance(ChoiceLabels, models.Model):
     """A participant was present at one day of the training (no row: not present)."""
 
     session = models.ForeignKey(
@@ -324,7 +325,7 @@ def material_upload_to(instance: TrainingMaterial, filename: str) -> str:
     return f"trainings/{instance.training_id}/{filename}"
 
 
-class TrainingMaterial(models.Model):
+class TrainingMaterial(ChoiceLabels, models.Model):
     """A file handed out at a training (slides, handouts, the plan), served only through a
     scoped view."""
 

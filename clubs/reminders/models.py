@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 
-class Reminder(models.Model):
+
+class Reminder(ChoiceLabels, models.Model):
     """One reminder of one meeting to one person on one channel (the outbox).
 
     The outbox, not the broker, is the source of truth: planning creates rows, sending claims a
