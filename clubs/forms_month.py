@@ -89,6 +89,7 @@ class MeetingRecordForm(forms.Form):
         marks = marks or {}
         readings = readings or {}
         choices = [("", _("Not marked")), *Attendance.Status.choices]
+        systolic, diastolic, weight = _("Systolic"), _("Diastolic"), _("Weight (kg)")
         for m in members:
             reading = readings.get(m.pk)
             self.fields[f"att_{m.pk}"] = forms.ChoiceField(
@@ -99,7 +100,7 @@ class MeetingRecordForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"sys_{m.pk}"] = forms.IntegerField(
-                label=_("Systolic"),
+                label=systolic,
                 required=False,
                 min_value=0,
                 max_value=999,
@@ -107,7 +108,7 @@ class MeetingRecordForm(forms.Form):
                 widget=forms.TextInput(attrs=_numeric({"maxlength": 3, "size": 3})),
             )
             self.fields[f"dia_{m.pk}"] = forms.IntegerField(
-                label=_("Diastolic"),
+                label=diastolic,
                 required=False,
                 min_value=0,
                 max_value=999,
@@ -115,7 +116,7 @@ class MeetingRecordForm(forms.Form):
                 widget=forms.TextInput(attrs=_numeric({"maxlength": 3, "size": 3})),
             )
             self.fields[f"wt_{m.pk}"] = WeightField(
-                label=_("Weight (kg)"),
+                label=weight,
                 required=False,
                 max_digits=4,
                 decimal_places=1,
@@ -126,47 +127,20 @@ class MeetingRecordForm(forms.Form):
             )
 
     def rows(self, marks: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
-        """One entry per member for the template, in plain values (the sheet has a row per
-        member: a template looking up four bound fields per row spent most of the page's
-        time). ``marks`` are the attendance buttons: (value, label, colour)."""
+        """One entry per member for the template (``sheet_row``), from the bound form: the
+        values typed and the errors found."""
         out = []
         for m in self.members:
             att = self[f"att_{m.pk}"]
-            current = att.value() or ""
-            inputs = {}
-            for prefix in ("sys", "dia", "wt"):
-                field = self[f"{prefix}_{m.pk}"]
-                value = field.value()
-                inputs[prefix] = {
-                    "name": field.html_name,
-                    "id": field.auto_id,
-                    "value": "" if value is None else value,
-                    "errors": field.errors,
-                }
+            fields = {p: self[f"{p}_{m.pk}"] for p in ("sys", "dia", "wt")}
             out.append(
-                {
-                    "member": m,
-                    "aria": _("Attendance of %(name)s") % {"name": m.full_name},
-                    "att_name": att.html_name,
-                    "buttons": [
-                        {
-                            "id": f"{att.auto_id}_{value or 'none'}",
-                            "value": value,
-                            "label": label,
-                            "colour": colour,
-                            "checked": current == value,
-                        }
-                        for value, label, colour in marks
-                    ],
-                    "open": bool(
-                        inputs["sys"]["errors"]
-                        or inputs["dia"]["errors"]
-                        or inputs["wt"]["errors"]
-                        or inputs["sys"]["value"] != ""
-                        or inputs["wt"]["value"] != ""
-                    ),
-                    **inputs,
-                }
+                sheet_row(
+                    m,
+                    att.value() or "",
+                    {p: f.value() for p, f in fields.items()},
+                    marks,
+                    {p: f.errors for p, f in fields.items()},
+                )
             )
         return out
 
@@ -344,3 +318,64 @@ class CommentForm(forms.Form):
 class ReportStartForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100)
     month = forms.IntegerField(min_value=1, max_value=12)
+
+
+def sheet_row(
+    member: Member,
+    mark: str,
+    values: dict[str, Any],
+    marks: list[tuple[str, Any, str]],
+    errors: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A member's row of the record sheet in plain values (a template looking up four bound
+    fields per member spent most of the page's time). ``marks`` are the attendance buttons:
+    (value, label, colour); names and ids are those of ``MeetingRecordForm``'s fields."""
+    inputs = {}
+    for prefix in ("sys", "dia", "wt"):
+        value = values.get(prefix)
+        inputs[prefix] = {
+            "name": f"{prefix}_{member.pk}",
+            "id": f"id_{prefix}_{member.pk}",
+            "value": "" if value is None else value,
+            "errors": (errors or {}).get(prefix) or [],
+        }
+    return {
+        "member": member,
+        "aria": _("Attendance of %(name)s") % {"name": member.full_name},
+        "att_name": f"att_{member.pk}",
+        "buttons": [
+            {
+                "id": f"id_att_{member.pk}_{value or 'none'}",
+                "value": value,
+                "label": label,
+                "colour": colour,
+                "checked": mark == value,
+            }
+            for value, label, colour in marks
+        ],
+        "open": any(i["errors"] for i in inputs.values())
+        or inputs["sys"]["value"] != ""
+        or inputs["wt"]["value"] != "",
+        **inputs,
+    }
+
+
+def sheet_rows(
+    members: list[Member],
+    marks: dict[int, str],
+    readings: dict[int, HealthCheck],
+    buttons: list[tuple[str, Any, str]],
+) -> list[dict[str, Any]]:
+    """The rows of a sheet nobody has posted yet: the saved marks and readings (the same
+    values an unbound ``MeetingRecordForm`` shows, without building its four fields per
+    member)."""
+    rows = []
+    for m in members:
+        reading = readings.get(m.pk)
+        values = (
+            {"sys": reading.systolic, "dia": reading.diastolic, "wt": reading.weight}
+            if reading
+            else {}
+        )
+        rows.append(sheet_row(m, marks.get(m.pk, ""), values, buttons))
+    return rows

@@ -36,6 +36,7 @@ from clubs.forms_month import (
     ReportStartForm,
     ReportTextForm,
     VisitForm,
+    sheet_rows,
 )
 from clubs.locking import is_month_locked
 from clubs.models import Club
@@ -184,9 +185,12 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The record sheet: one plain form POST saves the whole sitting."""
     meeting = _meeting(request, pk, write=True)
     sheet = sel.meeting_sheet(meeting)
+    posted = request.method == "POST"
+    # Unposted, the form holds only the meeting's own fields: the members' rows come from
+    # the saved marks and readings (sheet_rows), not from four fields per member.
     form = MeetingRecordForm(
-        request.POST or None,
-        members=sheet["members"],
+        request.POST if posted else None,
+        members=sheet["members"] if posted else [],
         marks=sheet["marks"],
         readings=sheet["readings"],
         initial={
@@ -197,7 +201,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     locked = is_month_locked(meeting.club_id, meeting.date)
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             result = svc.meeting_record(
                 meeting=meeting,
@@ -233,14 +237,16 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"count": len(result.high_readings)},
                 )
             return redirect("month:meeting_detail", pk=meeting.pk)
-    rows = form.rows(
-        [
-            (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
-            (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
-            (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
-            ("", "–", "secondary"),
-        ]
-    )
+    buttons = [
+        (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
+        (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
+        (Attendance.Status.EXCUSED, Attendance.Status.EXCUSED.label, "warning"),
+        ("", "–", "secondary"),
+    ]
+    if posted:
+        rows = form.rows(buttons)
+    else:
+        rows = sheet_rows(sheet["members"], sheet["marks"], sheet["readings"], buttons)
     return render(
         request,
         "clubs/month/meeting_record.html",

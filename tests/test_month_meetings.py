@@ -315,3 +315,33 @@ def test_adding_an_extra_meeting(cast, login):
     )
     assert response.status_code == 302
     assert Meeting.objects.get(club=cast.club_a, date=day).planned_on is None
+
+
+def test_the_sheet_shows_what_was_saved_exactly_as_the_form_would(cast, login, sitting):
+    """The unposted sheet is drawn from the saved marks and readings without the form's
+    per-member fields: it must be the same sheet, checked buttons and readings included."""
+    from clubs import selectors_month as sel
+    from clubs.forms_month import MeetingRecordForm, sheet_rows
+    from clubs.record_sheet import render_rows
+
+    meeting, members = sitting
+    a, b, *_ = members
+    meeting_record(
+        meeting=meeting,
+        attendance={a.pk: "present", b.pk: "excused"},
+        readings={a.pk: Reading(150, 95, Decimal("52.5"))},
+        guests=0, minutes="", decisions="", agenda="", by=cast.leader,
+    )  # fmt: skip
+    sheet = sel.meeting_sheet(meeting)
+    buttons = [("present", "P", "success"), ("excused", "E", "warning"), ("", "–", "secondary")]
+    form = MeetingRecordForm(
+        None, members=sheet["members"], marks=sheet["marks"], readings=sheet["readings"]
+    )
+    light = render_rows(sheet_rows(sheet["members"], sheet["marks"], sheet["readings"], buttons))
+    assert light == render_rows(form.rows(buttons))
+    page = login(cast.leader).get(reverse("month:meeting_record", args=[meeting.pk]))
+    html = page.content.decode()
+    assert f'id="id_att_{a.pk}_present" value="present" autocomplete="off" checked' in html
+    assert f'id="id_att_{b.pk}_excused" value="excused" autocomplete="off" checked' in html
+    assert f'name="sys_{a.pk}" id="id_sys_{a.pk}" value="150"' in html
+    assert f'name="wt_{a.pk}" id="id_wt_{a.pk}" value="52.5"' in html
