@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -409,27 +410,33 @@ def loan_list(request: HttpRequest, club_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Loan.Status.values:
         status = ""
-    book = selectors.club_portfolio(club=club, as_of=today)
-    counts = dict(
-        scoping.for_user(Loan, request.user)
-        .filter(fund__club=club)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
     ctx: dict[str, Any] = {
         "club": club,
-        "book": book,
         "status": status,
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in Loan.Status.choices],
         "title": _("Loans of %(club)s") % {"club": club},
     }
     if scoping.can_see_sensitive(request.user):
-        page = paginate(
-            request, selectors.club_loans(club=club, viewer=request.user, status=status)
-        )
+        # The club's loans with their schedules, loaded once: the portfolio figures, the
+        # count per status and the page all come from them (a club has tens of loans).
+        loans = list(selectors.club_loans(club=club, viewer=request.user))
+        book = selectors.portfolio(loans, today)
+        counts = Counter(loan.status for loan in loans)
+        page = paginate(request, [loan for loan in loans if not status or loan.status == status])
         ctx["page_obj"] = page
         ctx["rows"] = [selectors.loan_position(loan, today) for loan in page.object_list]
+    else:
+        book = selectors.club_portfolio(club=club, as_of=today)
+        counts = Counter(
+            dict(
+                scoping.for_user(Loan, request.user)
+                .filter(fund__club=club)
+                .order_by()
+                .values_list("status")
+                .annotate(n=Count("pk"))
+            )
+        )
+    ctx["book"] = book
+    ctx["statuses"] = [(value, label, counts[value]) for value, label in Loan.Status.choices]
     return render(request, "funds/loan_list.html", ctx)
 
 
