@@ -210,6 +210,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the signed-in user is kept in the cache between requests (seconds; only with a
+# cache every process shares: saving or deleting a user drops it at once).
+ISHC_USER_CACHE_SECONDS = env.int("ISHC_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 # How long a user's menu and a rendered dashboard are kept (seconds). Dashboards read the
 # summaries, which are refreshed every minute and drop the cached pages when they change.
 ISHC_NAV_CACHE_SECONDS = env.int("ISHC_NAV_CACHE_SECONDS", default=300)

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
+
 pytestmark = pytest.mark.django_db
 
 
@@ -93,3 +95,40 @@ def test_sessions_signed_in_through_the_plain_backend_stay_signed_in(cast, clien
     response = client.get("/")
     assert response.status_code == 200
     assert response.wsgi_request.user == cast.province
+
+
+@pytest.fixture
+def user_cache(settings):
+    settings.ISHC_USER_CACHE_SECONDS = 60
+
+
+def test_the_signed_in_user_comes_from_the_cache(cast, client, user_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.province)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").wsgi_request.user == cast.province
+    assert not [q for q in ctx.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+
+
+def test_a_change_of_role_or_a_deactivation_counts_at_once(cast, client, user_cache):
+    client.force_login(cast.commune)
+    assert client.get(reverse("month:report_inbox")).status_code == 200
+    cast.commune.role, cast.commune.area = Role.CLUB_LEADER, None
+    cast.commune.club = cast.club_a
+    cast.commune.save()
+    assert client.get("/").wsgi_request.user.role == Role.CLUB_LEADER
+    cast.commune.is_active = False
+    cast.commune.save()
+    response = client.get(reverse("month:report_inbox"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_password_change_elsewhere_signs_the_session_out(cast, client, user_cache):
+    client.force_login(cast.leader)
+    assert client.get("/").wsgi_request.user == cast.leader
+    cast.leader.set_password("Another@98765")
+    cast.leader.save()
+    assert not client.get("/").wsgi_request.user.is_authenticated
