@@ -175,8 +175,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        help="gunicorn worker class (sync, as README deploys; gthread keeps connections open "
+        "but served some requests after others that came later: p95 twice as long)",
+    )
     parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/3",
@@ -263,7 +268,8 @@ def report(
     total = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0)
     load = os.getloadavg()
     print(
-        f"\n{args.users} users, gunicorn {args.workers} workers × {args.threads} threads, "
+        f"\n{args.users} users, gunicorn {args.workers} {args.worker_class} workers × "
+        f"{args.threads} threads, "
         f"{args.seconds} s after a {args.users / args.spawn_rate:.0f} s ramp-up; "
         f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )

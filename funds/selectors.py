@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -60,15 +60,19 @@ def fund_entries(
         qs = qs.filter(category=category)
     if member is not None:
         qs = qs.filter(member=member)
-    # Only the columns the cash book shows of the related rows: a member has some thirty.
-    return qs.select_related("member", "created_by", "reverses", "reversed_by").only(
-        *[f.attname for f in LedgerEntry._meta.concrete_fields],
-        "member__full_name",
-        "created_by__username",
-        "created_by__first_name",
-        "created_by__last_name",
-        "reverses__voucher_number",
-        "reversed_by__voucher_number",
+    # Only the columns the page shows of the related rows (a member has some thirty); the
+    # reversing entry's voucher as a plain value (``reversed_by_voucher``, "" when none).
+    return (
+        qs.select_related("member", "created_by", "reverses")
+        .only(
+            *[f.attname for f in LedgerEntry._meta.concrete_fields],
+            "member__full_name",
+            "created_by__username",
+            "created_by__first_name",
+            "created_by__last_name",
+            "reverses__voucher_number",
+        )
+        .annotate(reversed_by_voucher=Coalesce(F("reversed_by__voucher_number"), Value("")))
     )
 
 

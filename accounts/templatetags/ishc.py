@@ -41,6 +41,14 @@ def dmy(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@register.filter(expects_localtime=True)
+def dmy_hm(value: Any) -> str:
+    """A date and time in local time as dd/mm/yyyy HH:MM."""
+    if isinstance(value, datetime.datetime):
+        return f"{dmy(value)} {value.hour:02d}:{value.minute:02d}"
+    return dmy(value)
+
+
 @register.filter
 def percent(value: Any, digits: int = 0) -> str:
     if value is None:
