@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,10 +171,9 @@ class ClubFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Communes that have a club (EXISTS: no join over every club of a province).
-        self.fields["commune"].queryset = communes_for(user).filter(
-            Exists(Club.objects.filter(commune=OuterRef("pk")))
-        )
+        # Every active commune in scope, with a club or not (one without shows an empty
+        # list): the choices, and their cost, do not grow with the number of clubs.
+        self.fields["commune"].queryset = communes_for(user).select_related(None).only("pk", "name")
 
     def values(self) -> dict[str, Any]:
         if not self.is_valid():

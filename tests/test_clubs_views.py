@@ -202,3 +202,18 @@ def test_leader_reaches_their_club_in_one_tap(cast, login):
     html = login(cast.leader).get(reverse("home")).content.decode()
     assert reverse("clubs:club_detail", args=[cast.club_a.pk]) in html
     assert reverse("members:member_list", args=[cast.club_a.pk]) in html
+
+
+def test_the_commune_filter_offers_every_commune_in_scope_and_nothing_else(cast, login):
+    from tests.factories import CommuneFactory
+
+    empty = CommuneFactory(name="Xã Chưa Có CLB", parent=cast.province_a)
+    page = login(cast.province).get(reverse("clubs:club_list"))
+    options = dict(page.context["filter_form"].fields["commune"].choices)
+    names = {str(label) for label in options.values()}
+    assert {"Xã A Một", "Xã A Hai", "Xã Chưa Có CLB"} <= names
+    assert "Xã B Một" not in names
+    filtered = login(cast.province).get(reverse("clubs:club_list"), {"commune": empty.pk})
+    assert list(filtered.context["page_obj"].object_list) == []
+    outside = login(cast.province).get(reverse("clubs:club_list"), {"commune": cast.commune_b1.pk})
+    assert cast.club_b not in [club for club, _comp in outside.context["rows"]]
