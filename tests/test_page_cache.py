@@ -125,3 +125,12 @@ def test_the_menu_follows_a_change_of_club_or_role(figures):
     page = client.get("/").content.decode()
     assert reverse("month:report_inbox") in page
     assert reverse("members:member_list", args=[other.pk]) not in page
+
+
+def test_the_menu_shows_a_new_name_at_once(figures):
+    client = Client()
+    client.force_login(figures.leader)
+    client.get("/")
+    figures.leader.first_name, figures.leader.last_name = "Thị Mới", "Lò"
+    figures.leader.save()
+    assert figures.leader.get_full_name() in client.get("/").content.decode()
