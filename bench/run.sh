@@ -19,6 +19,8 @@ PY=.venv/bin/python
 # The load test needs locust: the `bench` extra (make bench installs it).
 .venv/bin/locust --version >/dev/null 2>&1 || { echo "locust missing: .venv/bin/pip install -e '.[bench]'"; exit 1; }
 export DEBUG=0 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
+# Redis as the cache and session store, as deployed (README: Deploying).
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/4}
 export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789}
 
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, load:$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -35,8 +37,9 @@ echo "== summary rebuild"
 /usr/bin/time -f "rebuild_summaries: %e s wall, %M KB peak RSS" \
   $PY manage.py rebuild_summaries --months "$MONTHS"
 
-echo "== pages"
-$PY -m bench.pages --requests "${REQUESTS:-30}"
+echo "== pages (JSON in var/bench/; compare two sizes with bench.compare, docs/performance.md)"
+mkdir -p var/bench
+$PY -m bench.pages --requests "${REQUESTS:-30}" --json "var/bench/pages-$DB-$(date +%H%M%S).json"
 
 echo "== load (50 users)"
 $PY -m bench.load --users 50 --seconds "${LOAD_SECONDS:-60}"
