@@ -33,4 +33,5 @@ urlpatterns = [
     path("loans/<int:pk>/disburse/", views.loan_disburse, name="loan_disburse"),
     path("loans/<int:pk>/repay/", views.loan_repay, name="loan_repay"),
     path("loans/<int:pk>/payoff/", views.loan_payoff, name="loan_payoff"),
+    path("repayments/<int:pk>/reverse/", views.repayment_reverse, name="repayment_reverse"),
 ]

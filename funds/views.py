@@ -34,7 +34,7 @@ from funds.forms import (
     ReverseForm,
     TransferForm,
 )
-from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan
+from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan, Repayment
 
 
 def _errors_to_form(form: Any, exc: FundsError) -> None:
@@ -503,6 +503,45 @@ def _loan(request: HttpRequest, pk: int, *, write: bool = False) -> Loan:
 
 
 @login_required
+def repayment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a repayment recorded by mistake: its receipts are reversed, the loan's
+    installments go back to what the earlier repayments paid."""
+    repayment = scoping.get_for_user(
+        Repayment.objects.select_related(
+            "loan__fund__club", "loan__borrower", "principal_entry", "interest_entry"
+        ),
+        request.user,
+        pk=pk,
+        write=True,
+    )
+    _require_sensitive(request)
+    loan = repayment.loan
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.repayment_reverse(
+                repayment=repayment, by=request.user, note=form.cleaned_data["note"]
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The repayment was reversed."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request,
+        form,
+        _("Reverse the repayment of %(date)s (%(amount)s ₫)")
+        % {
+            "date": repayment.date.strftime("%d/%m/%Y"),
+            "amount": f"{repayment.amount:,}".replace(",", "."),
+        },
+        reverse("funds:loan_detail", args=[loan.pk]),
+        loan=loan,
+        submit_label=_("Reverse the repayment"),
+    )
+
+
+@login_required
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
     loan = (
@@ -517,6 +556,8 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "position": selectors.loan_position(loan, today),
         "installments": selectors.installments_of(loan),
         "repayments": list(loan.repayments.all()),
+        # the one a mistake can be corrected on (the last recorded)
+        "latest_repayment_id": max((r.pk for r in loan.repayments.all()), default=None),
         "title": _("Loan of %(name)s") % {"name": loan.borrower.full_name},
         "today": today,
     }

@@ -20,6 +20,7 @@ from funds.services.loans import (
     loan_repay,
     loan_request,
     payoff_amount,
+    repayment_reverse,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "loan_request",
     "payoff_amount",
     "plan_create",
+    "repayment_reverse",
 ]

@@ -352,3 +352,65 @@ def loan_payoff(
 ) -> Repayment:
     """Early repayment: settle the whole loan; interest after the current month is waived."""
     return _repay(loan=loan, amount=1, on=on or today(), by=by, note=note, early=True)
+
+
+@transaction.atomic
+def repayment_reverse(
+    *, repayment: Repayment, by: Any, note: str, on: datetime.date | None = None
+) -> list[LedgerEntry]:
+    """Correct a repayment recorded by mistake (a wrong amount, the wrong borrower).
+
+    Append-only, like every correction: its receipts are cancelled by payments linked to them
+    (dated ``on``, today by default, with the reason), the repayment leaves the loan, and the
+    installments go back to what the earlier repayments had paid (they are applied again, in
+    the order they were recorded). Only a loan's latest repayment can be reversed, and not in
+    a month whose report is approved; a loan it had closed is open again.
+    """
+    on = on or today()
+    if not (note or "").strip():
+        raise FundsError({"note": _("Say why the repayment is reversed.")})
+    loan = _lock_loan(repayment.loan)
+    latest = loan.repayments.order_by("-pk").first()
+    if latest is None or latest.pk != repayment.pk:
+        raise FundsError(
+            _("Only the loan's latest repayment can be reversed: reverse the later ones first.")
+        )
+    club = loan.fund.club
+    _check_date(repayment.date, club)
+    _check_date(on, club)
+    fund = lock_fund(loan.fund_id)
+    reversals = [
+        post(
+            fund=fund,
+            date=on,
+            amount=entry.amount,
+            direction=Dir.OUT,
+            category=entry.category,
+            by=by,
+            member=entry.member,
+            payer=entry.payer,
+            note=note,
+            reverses=entry,
+            loan=loan,
+        )
+        for entry in (repayment.principal_entry, repayment.interest_entry)
+        if entry is not None
+    ]
+    installments = list(loan.installments.order_by("seq"))
+    for inst in installments:
+        inst.paid_principal = inst.paid_interest = inst.waived_interest = 0
+    for earlier in loan.repayments.exclude(pk=repayment.pk).order_by("pk"):
+        if earlier.early:
+            _amount, waive = _payoff(installments, earlier.date)
+            for inst in installments:
+                inst.waived_interest += waive.get(inst.pk, 0)
+        allocate(installments, earlier.amount)
+    Installment.objects.bulk_update(
+        installments, ["paid_principal", "paid_interest", "waived_interest"]
+    )
+    repayment.delete()
+    if loan.status == Loan.Status.REPAID:
+        loan.status = Loan.Status.ACTIVE
+        loan.closed_on = None
+        loan.save()
+    return reversals
