@@ -124,9 +124,16 @@ def _seed_loans(
         fund.refresh_from_db()
         if state != "disbursed":
             requested = today - datetime.timedelta(days=rng.randint(1, 20))
-            principal = min(principal, available_balance(fund) // 1_000_000 * 1_000_000)
-            if principal <= 0:
-                continue
+            if available_balance(fund) < principal:
+                # The fund is lent out: members put in more capital today, so that the
+                # demo always has requests waiting for the board (whatever the day it runs).
+                services.entry_record(
+                    fund=fund, date=today, amount=principal - available_balance(fund),
+                    direction="in", category="donation", by=None,
+                    note="Thành viên góp thêm vốn quay vòng",
+                )  # fmt: skip
+                fund.refresh_from_db()
+                requested = today
         try:
             loan = services.loan_request(
                 fund=fund, borrower=borrower, principal=principal, purpose=purpose, in_kind=in_kind,

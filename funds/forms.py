@@ -193,6 +193,11 @@ class DateOnlyForm(forms.Form):
     date = DateField(label=_("Date"), initial=_today)
 
 
+class WriteOffForm(forms.Form):
+    date = DateField(label=_("Date of the board's decision"), initial=_today)
+    reason = forms.CharField(label=_("Reason for the write-off"), max_length=300)
+
+
 class RepaymentForm(forms.Form):
     amount = MoneyField(label=_("Amount paid (VND)"))
     date = DateField(label=_("Date"), initial=_today)

@@ -389,6 +389,7 @@ class Loan(ChoiceLabels, models.Model):
     decision_note = models.CharField(_("board decision note"), max_length=300, blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    write_off_reason = models.CharField(_("reason for the write-off"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -412,6 +413,14 @@ class Loan(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.principal:,} ₫"
+
+    def written_off_by(self, day: datetime.date) -> bool:
+        """Written off on or before ``day``: no longer part of the portfolio from then on."""
+        return (
+            self.status == self.Status.WRITTEN_OFF
+            and self.closed_on is not None
+            and self.closed_on <= day
+        )
 
 
 class Installment(models.Model):

@@ -191,7 +191,7 @@ def portfolio(loans: list[Loan] | QuerySet[Loan], as_of: datetime.date) -> Portf
     """Outstanding, arrears, PAR30 and repayment rate of the loans on ``as_of``."""
     p = Portfolio()
     for loan in loans:
-        if loan.disbursed_on is None or loan.disbursed_on > as_of:
+        if loan.disbursed_on is None or loan.disbursed_on > as_of or loan.written_off_by(as_of):
             continue
         pos = loan_position(loan, as_of)
         p.loans += 1

@@ -33,5 +33,6 @@ urlpatterns = [
     path("loans/<int:pk>/disburse/", views.loan_disburse, name="loan_disburse"),
     path("loans/<int:pk>/repay/", views.loan_repay, name="loan_repay"),
     path("loans/<int:pk>/payoff/", views.loan_payoff, name="loan_payoff"),
+    path("loans/<int:pk>/write-off/", views.loan_write_off, name="loan_write_off"),
     path("repayments/<int:pk>/reverse/", views.repayment_reverse, name="repayment_reverse"),
 ]

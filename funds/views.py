@@ -33,6 +33,7 @@ from funds.forms import (
     RepaymentForm,
     ReverseForm,
     TransferForm,
+    WriteOffForm,
 )
 from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan, Repayment
 
@@ -661,6 +662,34 @@ def loan_payoff(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, _("Early repayment"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
         payoff=amount, submit_label=_("Settle the loan"),
     )  # fmt: skip
+
+
+@login_required
+def loan_write_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board gives up on what is still owed: the loan leaves the portfolio."""
+    loan = _loan(request, pk, write=True)
+    form = WriteOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_write_off(
+                loan=loan,
+                on=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except FundsError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The loan was written off."))
+            return redirect("funds:loan_detail", pk=loan.pk)
+    return _form_page(
+        request,
+        form,
+        _("Write the loan off"),
+        reverse("funds:loan_detail", args=[loan.pk]),
+        loan=loan,
+        submit_label=_("Write the loan off"),
+    )
 
 
 # --- plans ---------------------------------------------------------------------------------

@@ -589,6 +589,8 @@ def _loans(
             "disbursed_on",
             "borrower__joined_on",
             "borrower__left_on",
+            "status",
+            "closed_on",
         )
     )
     if not loans:
@@ -630,15 +632,18 @@ def _loans(
             if loan["disbursed_on"] > last:
                 continue
             target = fig[(club_id, ym)]
-            outstanding = loan["principal"] - (p.get(f"p{i}") or 0)
-            target["loans_outstanding"] = target.get("loans_outstanding", 0) + outstanding
-            if outstanding > 0 and (d.get(f"d{i}") or 0) > (p.get(f"a{i}") or 0):
-                target["loans_at_risk"] = target.get("loans_at_risk", 0) + outstanding
             if loan["disbursed_on"] >= periods.first_day(ym):
                 target["loans_disbursed"] = target.get("loans_disbursed", 0) + 1
                 target["loans_disbursed_amount"] = (
                     target.get("loans_disbursed_amount", 0) + loan["principal"]
                 )
+            written_off = loan["status"] == Loan.Status.WRITTEN_OFF and loan["closed_on"]
+            if written_off and loan["closed_on"] <= last:
+                continue  # out of the portfolio from its write-off (Loan.written_off_by)
+            outstanding = loan["principal"] - (p.get(f"p{i}") or 0)
+            target["loans_outstanding"] = target.get("loans_outstanding", 0) + outstanding
+            if outstanding > 0 and (d.get(f"d{i}") or 0) > (p.get(f"a{i}") or 0):
+                target["loans_at_risk"] = target.get("loans_at_risk", 0) + outstanding
             joined, left = loan["borrower__joined_on"], loan["borrower__left_on"]
             if joined <= last and (left is None or left > last):
                 borrowers[(club_id, ym)].add(loan["borrower_id"])

@@ -19,6 +19,7 @@ from funds.services.loans import (
     loan_reject,
     loan_repay,
     loan_request,
+    loan_write_off,
     payoff_amount,
     repayment_reverse,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "loan_reject",
     "loan_repay",
     "loan_request",
+    "loan_write_off",
     "payoff_amount",
     "plan_create",
     "repayment_reverse",

@@ -414,3 +414,30 @@ def repayment_reverse(
         loan.closed_on = None
         loan.save()
     return reversals
+
+
+@transaction.atomic
+def loan_write_off(*, loan: Loan, by: Any, reason: str, on: datetime.date | None = None) -> Loan:
+    """The board gives up on what a borrower still owes (death, a borrower who left for good).
+
+    No money moves — it left the fund when the loan was paid out — so the ledger is
+    untouched; from ``on`` the loan leaves the portfolio (outstanding, PAR30, borrowers) and
+    takes no more repayments. Who and when are in the loan's history, why in
+    ``write_off_reason``.
+    """
+    on = on or today()
+    if not (reason or "").strip():
+        raise FundsError({"reason": _("Say why the loan is written off.")})
+    locked = _lock_loan(loan)
+    if locked.status != Loan.Status.ACTIVE:
+        raise FundsError(_("Only a disbursed loan that is not repaid can be written off."))
+    if locked.disbursed_on and on < locked.disbursed_on:
+        raise FundsError({"date": _("The date is before the loan was disbursed.")})
+    _check_date(on, locked.fund.club)
+    locked.status = Loan.Status.WRITTEN_OFF
+    locked.closed_on = on
+    locked.write_off_reason = reason.strip()[:300]
+    locked._change_reason = reason.strip()[:100]  # shown in the loan's history
+    locked.save()
+    loan.status, loan.closed_on = locked.status, locked.closed_on
+    return locked
