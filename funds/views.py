@@ -551,14 +551,15 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .get()
     )
     today = _today()
+    repayments = list(loan.repayments.all())
     ctx: dict[str, Any] = {
         "loan": loan,
         "club": loan.fund.club,
         "position": selectors.loan_position(loan, today),
         "installments": selectors.installments_of(loan),
-        "repayments": list(loan.repayments.all()),
+        "repayments": repayments,
         # the one a mistake can be corrected on (the last recorded)
-        "latest_repayment_id": max((r.pk for r in loan.repayments.all()), default=None),
+        "latest_repayment_id": max((r.pk for r in repayments), default=None),
         "title": _("Loan of %(name)s") % {"name": loan.borrower.full_name},
         "today": today,
     }

@@ -495,23 +495,8 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
         target["report_status"] = r["status"]
         target["report_late_submission"] = late
 
-    # Funds: balances at each month's end, by kind, carried forward from the first entry.
     if LedgerEntry is not None:
-        balances = _carry_forward(
-            _by_month(
-                LedgerEntry.objects.filter(fund__club_id__in=ids, date__lte=end),
-                "date",
-                ["fund__club_id", "fund__kind"],
-                s=Sum(SIGNED),
-            ),
-            ("fund__club_id", "fund__kind"),
-            yms,
-        )
-        for (club_id, kind), totals in balances.items():
-            field = f"fund_{kind}" if kind in FUND_KINDS else "fund_other"
-            for i, ym in enumerate(yms):
-                target = fig[(club_id, ym)]
-                target[field] = target.get(field, 0) + totals[i]
+        _fund_balances("fund__club_id", ids, yms, end, fig)
 
     if Loan is not None:
         _loans(ids, yms, lasts, fig)
@@ -563,6 +548,32 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
         ClubMonthSummary.objects.bulk_create(rows, batch_size=500)
         ClubMonthActivity.objects.bulk_create(activities, batch_size=500)
     return len(rows)
+
+
+def _fund_balances(
+    owner: str,
+    ids: list[int],
+    yms: list[int],
+    end: datetime.date,
+    fig: dict[tuple[int, int], dict[str, Any]],
+) -> None:
+    """Fund balances at each month's end, by kind, carried forward from the first entry;
+    ``owner`` is the lookup from an entry to its club or area (``fund__club_id``…)."""
+    balances = _carry_forward(
+        _by_month(
+            LedgerEntry.objects.filter(**{f"{owner}__in": ids, "date__lte": end}),
+            "date",
+            [owner, "fund__kind"],
+            s=Sum(SIGNED),
+        ),
+        (owner, "fund__kind"),
+        yms,
+    )
+    for (owner_id, kind), totals in balances.items():
+        field = f"fund_{kind}" if kind in FUND_KINDS else "fund_other"
+        for i, ym in enumerate(yms):
+            target = fig[(owner_id, ym)]
+            target[field] = target.get(field, 0) + totals[i]
 
 
 def _loans(
@@ -717,21 +728,7 @@ def compute_areas(area_ids: list[int], yms: list[int]) -> int:
     start, end = _window(yms)
     fig: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     if LedgerEntry is not None:
-        balances = _carry_forward(
-            _by_month(
-                LedgerEntry.objects.filter(fund__owner_area_id__in=ids, date__lte=end),
-                "date",
-                ["fund__owner_area_id", "fund__kind"],
-                s=Sum(SIGNED),
-            ),
-            ("fund__owner_area_id", "fund__kind"),
-            yms,
-        )
-        for (area_id, kind), totals in balances.items():
-            field = f"fund_{kind}" if kind in FUND_KINDS else "fund_other"
-            for i, ym in enumerate(yms):
-                target = fig[(area_id, ym)]
-                target[field] = target.get(field, 0) + totals[i]
+        _fund_balances("fund__owner_area_id", ids, yms, end, fig)
     if Participant is not None:
         index = set(yms)
         for r in _by_month(
