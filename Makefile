@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local runs are development runs; production sets DEBUG=0 and a SECRET_KEY.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format messages worker beat bench clean
+.PHONY: install run test lint typecheck format messages worker beat bench clean
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,17 +47,22 @@ test: install locale/vi/LC_MESSAGES/django.mo
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$status
 
-lint: install
+# mypy with django-stubs over the whole project but tests/ and migrations ([tool.mypy]).
+typecheck: install
+	$(BIN)/mypy
+
+lint: install typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	scripts/check_translations.sh
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-APPS := accounts clubs members trainings funds reports
+APPS := accounts clubs members trainings funds month reports
 
 # Site-wide strings go to locale/, each app's (code and templates/<app>/) to <app>/locale/.
 messages: install

@@ -13,7 +13,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     autocomplete_fields = ("area", "club")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),  # Django's UserAdmin sets them; the stubs allow None
         (_("Role and scope"), {"fields": ("role", "area", "club", "phone", "position")}),
     )
     add_fieldsets = (

@@ -1,6 +1,6 @@
 """Django admin under the same scoping rules as the rest of the app."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -8,8 +8,14 @@ from django.http import HttpRequest
 
 from accounts import scoping
 
+if TYPE_CHECKING:
+    # The mixin goes in front of a ModelAdmin (or django-simple-history's subclass of it).
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class ScopedAdminMixin:
+
+class ScopedAdminMixin(_AdminBase):
     """Limits an admin's list, change pages and foreign-key choices to the user's scope.
 
     Superusers see everything; staff users with a province or commune role see their area
@@ -17,23 +23,23 @@ class ScopedAdminMixin:
     """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request)  # type: ignore[misc]
+        qs = super().get_queryset(request)
         return scoping.for_user(qs, request.user)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
         if _is_scoped(related) and "queryset" not in kwargs:
             kwargs["queryset"] = scoping.for_user(related, request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return scoping.can_write(request.user) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return scoping.can_write(request.user) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scoping.can_write(request.user) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return scoping.can_write(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return scoping.can_write(request.user) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return scoping.can_write(request.user) and super().has_delete_permission(request, obj)
 
 
 def _is_scoped(model: Any) -> bool:

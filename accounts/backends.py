@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,13 +18,16 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def user_cache_key(user_id: Any) -> str:
     return f"accounts:user:{user_id}"
 
 
 class UserWithAreaBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> Any:
+    def get_user(self, user_id: Any) -> User | None:
         seconds = settings.ISHC_USER_CACHE_SECONDS
         user = cache.get(user_cache_key(user_id)) if seconds else None
         if user is None:

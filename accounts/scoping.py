@@ -15,7 +15,7 @@ Every view, form, export and admin page gets its querysets from here:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -25,8 +25,19 @@ from django.http import Http404
 from accounts.models import Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
     from clubs.models import Area, Club
+
+    # Whoever asks: ``request.user`` (signed in or anonymous), a user loaded by a task, or None
+    # where a request carries no user at all (the context processor on an early error page).
+    Viewer: TypeAlias = User | AnonymousUser | None
+
+# What a non-admin user looks after: the kind of scope and the id of its area or club.
+AreaScope: TypeAlias = (
+    tuple[Literal["province", "commune", "club"], int] | tuple[Literal["none"], None]
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,35 +48,43 @@ def _prefix(path: str) -> str:
     return f"{path}__" if path else ""
 
 
-def effective_role(user: Any) -> str | None:
-    """The role that governs access, or None for anonymous or unscoped users."""
+def _signed_in(user: Viewer) -> User | None:
+    """The user whose role counts: signed in and active, else None."""
     if not user or not user.is_authenticated or not user.is_active:
         return None
-    if user.is_superuser or user.role == Role.ADMIN:
+    return user
+
+
+def effective_role(user: Viewer) -> str | None:
+    """The role that governs access, or None for anonymous or unscoped users."""
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return None
+    if signed_in.is_superuser or signed_in.role == Role.ADMIN:
         return Role.ADMIN
-    return user.role
+    return signed_in.role
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: Viewer) -> bool:
     return effective_role(user) == Role.ADMIN
 
 
-def can_write(user: Any) -> bool:
+def can_write(user: Viewer) -> bool:
     """Whether the user's role may change anything at all (viewers may not)."""
     role = effective_role(user)
     return role is not None and role != Role.VIEWER
 
 
-def is_staff_role(user: Any) -> bool:
+def is_staff_role(user: Viewer) -> bool:
     """Association staff (commune or province) and admins: reviewers and approvers."""
     return effective_role(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)
 
 
-def is_province_role(user: Any) -> bool:
+def is_province_role(user: Viewer) -> bool:
     return effective_role(user) in (Role.ADMIN, Role.PROVINCE)
 
 
-def can_see_sensitive(user: Any) -> bool:
+def can_see_sensitive(user: Viewer) -> bool:
     """Ethnicity, health, disability, poverty status and loans of individual members.
 
     Only the club's own leaders and association staff of the area see them (the object itself
@@ -74,27 +93,30 @@ def can_see_sensitive(user: Any) -> bool:
     return effective_role(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE, Role.CLUB_LEADER)
 
 
-def require_write(user: Any) -> None:
+def require_write(user: Viewer) -> None:
     if not can_write(user):
         raise PermissionDenied
 
 
-def _area_scope(user: User) -> tuple[str, int | None]:
+def _area_scope(user: Viewer) -> AreaScope:
     """('province' | 'commune' | 'club' | 'none', id) for a non-admin user."""
     from clubs.models import Area
 
-    if user.club_id:
-        return "club", user.club_id
-    if user.area_id:
-        level = user.area.level
+    signed_in = _signed_in(user)
+    if signed_in is None:
+        return "none", None
+    if signed_in.club_id:
+        return "club", signed_in.club_id
+    if signed_in.area_id and signed_in.area:
+        level = signed_in.area.level
         if level == Area.Level.PROVINCE:
-            return "province", user.area_id
+            return "province", signed_in.area_id
         if level == Area.Level.COMMUNE:
-            return "commune", user.area_id
+            return "commune", signed_in.area_id
     return "none", None
 
 
-def club_q(user: Any, path: str = "") -> Q:
+def club_q(user: Viewer, path: str = "") -> Q:
     """Q for objects whose club (reached by ``path``) the user may see."""
     role = effective_role(user)
     if role is None:
@@ -112,7 +134,7 @@ def club_q(user: Any, path: str = "") -> Q:
     return NOTHING
 
 
-def area_q(user: Any, path: str = "") -> Q:
+def area_q(user: Viewer, path: str = "") -> Q:
     """Q for objects owned by an area (reached by ``path``) the user may see.
 
     Provincial staff see their province and every commune in it; commune staff their commune;
@@ -132,13 +154,13 @@ def area_q(user: Any, path: str = "") -> Q:
     return NOTHING
 
 
-def clubs_for(user: Any) -> QuerySet[Club]:
+def clubs_for(user: Viewer) -> QuerySet[Club]:
     from clubs.models import Club
 
     return Club.objects.filter(club_q(user))
 
 
-def areas_for(user: Any) -> QuerySet[Area]:
+def areas_for(user: Viewer) -> QuerySet[Area]:
     """Areas the user works in: for a leader, the commune of their club."""
     from clubs.models import Area
 
@@ -147,13 +169,13 @@ def areas_for(user: Any) -> QuerySet[Area]:
         return Area.objects.none()
     if role == Role.ADMIN:
         return Area.objects.all()
-    kind, ident = _area_scope(user)
-    if kind == "club":
-        return Area.objects.filter(clubs__pk=ident)
+    scope = _area_scope(user)
+    if scope[0] == "club":
+        return Area.objects.filter(clubs__pk=scope[1])
     return Area.objects.filter(area_q(user))
 
 
-def scope_q(model: type[models.Model], user: Any) -> Q:
+def scope_q(model: type[models.Model], user: Viewer) -> Q:
     """The Q that limits ``model`` to what ``user`` may see."""
     from clubs.models import Area
 
@@ -176,7 +198,7 @@ def scope_q(model: type[models.Model], user: Any) -> Q:
     return q
 
 
-def _club_scope(model: type[models.Model], user: Any, club_path: str) -> Q:
+def _club_scope(model: type[models.Model], user: Viewer, club_path: str) -> Q:
     """``club_q``, or for provincial staff the model's own copy of the club's province
     (``scope_province_field``) when it keeps one: one indexed column instead of a join."""
     field = getattr(model, "scope_province_field", None)
@@ -187,7 +209,7 @@ def _club_scope(model: type[models.Model], user: Any, club_path: str) -> Q:
     return club_q(user, club_path)
 
 
-def for_user(model_or_qs: type[M] | QuerySet[M], user: Any) -> QuerySet[M]:
+def for_user(model_or_qs: type[M] | QuerySet[M], user: Viewer) -> QuerySet[M]:
     """Every object of a model (or the given queryset) that ``user`` may see."""
     qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
     q = scope_q(qs.model, user)
@@ -199,7 +221,7 @@ def _needs_distinct(model: type[models.Model]) -> bool:
 
 
 def get_for_user(
-    model_or_qs: type[M] | QuerySet[M], user: Any, *, write: bool = False, **lookup: Any
+    model_or_qs: type[M] | QuerySet[M], user: Viewer, *, write: bool = False, **lookup: Any
 ) -> M:
     """One object in the user's scope. Outside it: 404. Read-only role writing: 403."""
     try:

@@ -39,4 +39,4 @@ class Timer:
         print(f"{self.label}: {self.seconds:.1f} s (peak memory {peak_mb():.0f} MB)", flush=True)
 
 
-from config.bulk import copy_rows  # noqa: E402,F401  (re-exported for the scripts)
+from bench.scale.copy import copy_rows  # noqa: E402,F401  (re-exported for the scripts)

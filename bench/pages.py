@@ -41,8 +41,8 @@ def pages() -> list[tuple[str, str, str]]:
     from django.urls import reverse
 
     from accounts.models import User
-    from clubs.models import Meeting, MonthlyReport
     from funds.models import Fund
+    from month.models import Meeting, MonthlyReport
     from trainings.models import Training
 
     province = User.objects.get(username="scale_province")

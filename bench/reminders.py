@@ -33,11 +33,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from clubs.models import Area, Club, Meeting
-    from clubs.reminders import services
-    from clubs.reminders.models import Reminder
+    from clubs.models import Area, Club
     from config.text import fold
     from members.models import Member
+    from month.models import Meeting, Reminder
+    from month.reminders import services
 
     assert connection.vendor == "postgresql", "run this on PostgreSQL (DATABASE_URL)"
     settings.ISHC_SMS_BACKEND = "console"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
-from clubs.models import ActivityArea, Area, AreaSuccession, BoardPosition, Club, ClubStatusChange
+from clubs.models import Area, AreaSuccession, BoardPosition, Club, ClubStatusChange
 
 
 @admin.register(Area)
@@ -20,13 +20,6 @@ class AreaSuccessionAdmin(ScopedModelAdmin):
     list_display = ("old", "new", "effective_on")
     list_select_related = ("old", "new")
     autocomplete_fields = ("old", "new")
-
-
-@admin.register(ActivityArea)
-class ActivityAreaAdmin(admin.ModelAdmin):
-    list_display = ("order", "name", "name_en", "code", "active")
-    list_display_links = ("name",)
-    list_editable = ("order", "active")
 
 
 class BoardPositionInline(admin.TabularInline):
@@ -49,7 +42,3 @@ class ClubAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class ClubStatusChangeAdmin(ScopedModelAdmin):
     list_display = ("club", "status", "changed_on", "reason", "by")
     list_select_related = ("club", "by")
-
-
-from clubs import admin_month  # noqa: E402,F401
-from clubs.reminders import admin as reminders_admin  # noqa: E402,F401

@@ -122,8 +122,8 @@ def seed(out: TextIO) -> None:
             club=club, status=Club.Status.ACTIVE, changed_on=founded_on, reason="Thành lập CLB"
         )
         if code in PAUSED_CLUBS:
-            on, reason = PAUSED_CLUBS[code]
-            on = datetime.date.fromisoformat(on)
+            paused_on, reason = PAUSED_CLUBS[code]
+            on = datetime.date.fromisoformat(paused_on)
             club.status, club.status_changed_on, club.status_reason = Club.Status.PAUSED, on, reason
             club.save(update_fields=["status", "status_changed_on", "status_reason"])
             ClubStatusChange.objects.create(

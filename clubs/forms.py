@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
+from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
 from config.ui import DateField
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SELECT = {"class": "form-select"}
 
@@ -44,7 +49,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def communes_for(user: Any) -> Any:
+def communes_for(user: User | None) -> QuerySet[Area]:
     return (
         scoping.areas_for(user)
         .filter(level=Area.Level.COMMUNE, active=True)
@@ -61,7 +66,7 @@ class ClubProfileForm(forms.ModelForm):
         fields = PROFILE_FIELDS
         widgets = {"meeting_time": forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"})}
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
 
@@ -76,17 +81,18 @@ class ClubForm(ClubProfileForm):
         fields = FOUNDING_FIELDS + PROFILE_FIELDS
         help_texts = {"code": _("Leave empty to get one made from the commune code.")}
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["code"].required = False
-        self.fields["commune"].queryset = communes_for(user)
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = communes_for(user)
         self.fields["decision_issuer"].help_text = _("For example: UBND xã Bình Lư")
 
     def clean_code(self) -> str:
         return (self.cleaned_data.get("code") or "").strip().upper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         decision_date, founded_on = data.get("decision_date"), data.get("founded_on")
         if decision_date and decision_date > _today():
             self.add_error("decision_date", _("The decision date cannot be in the future."))
@@ -96,12 +102,12 @@ class ClubForm(ClubProfileForm):
 
     def _post_clean(self) -> None:
         # An empty code is filled in by the service; let the model check everything else.
-        if not self.cleaned_data.get("code") and "code" not in self._errors:
+        if not self.cleaned_data.get("code") and "code" not in self.errors:
             self.instance.code = "-"
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]  # BaseModelForm._post_clean: not in the stubs
             self.instance.code = ""
         else:
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]  # BaseModelForm._post_clean: not in the stubs
 
 
 class StatusForm(forms.Form):
@@ -115,7 +121,7 @@ class StatusForm(forms.Form):
 
 
 class BoardForm(forms.Form):
-    member = forms.ModelChoiceField(
+    member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Member"), queryset=None, widget=forms.Select(attrs=SELECT)
     )
     position = forms.ChoiceField(
@@ -126,18 +132,15 @@ class BoardForm(forms.Form):
     start_on = DateField(label=_("Term starts"), initial=_today)
     end_on = DateField(label=_("Term ends"), required=False)
 
-    def __init__(self, *args: Any, club: Club, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, club: Club, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from members.models import Member  # the board is made of members (string FK)
-
-        self.fields["member"].queryset = (
-            scoping.for_user(Member, user)
-            .filter(club=club, left_on__isnull=True)
-            .order_by("search_name")
-        )
+        # The board is made of the club's current members, as the member register has them.
+        candidates = member_register().board_candidates(club=club, viewer=user)
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = candidates
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_on"), data.get("end_on")
         if start and end and end < start:
             self.add_error("end_on", _("The end of the term must be after its start."))
@@ -169,11 +172,13 @@ class ClubFilterForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every active commune in scope, with a club or not (one without shows an empty
         # list): the choices, and their cost, do not grow with the number of clubs.
-        self.fields["commune"].queryset = communes_for(user).select_related(None).only("pk", "name")
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = (
+            communes_for(user).select_related(None).only("pk", "name")
+        )
 
     def values(self) -> dict[str, Any]:
         if not self.is_valid():

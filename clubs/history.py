@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from django.db.models.options import Options
+
 HIDDEN_FIELDS = {"search_name", "updated_at", "created_at"}
+
+
+class Tracked(Protocol):
+    """A model instance whose changes django-simple-history keeps (``HistoricalRecords()``)."""
+
+    history: Any  # the package ships no types
+    _meta: ClassVar[Options[Any]]
 
 
 @dataclass
@@ -35,7 +45,7 @@ def _display(record: Any, f: models.Field) -> Any:
 
 
 def history_entries(
-    obj: models.Model, *, limit: int = 50, hidden: set[str] | None = None
+    obj: Tracked, *, limit: int = 50, hidden: set[str] | None = None
 ) -> list[HistoryEntry]:
     """The latest changes to ``obj``, newest first, as lists of changed fields.
 

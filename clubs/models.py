@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from config.choices import ChoiceLabels
 from config.text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Area(ChoiceLabels, models.Model):
@@ -64,21 +68,17 @@ class Area(ChoiceLabels, models.Model):
         self.search_name = fold(self.name)
         if self.level == self.Level.PROVINCE:
             self.province = None
-        elif self.parent_id and not self.province_id:
+        elif not self.province_id and self.parent is not None:
             parent = self.parent
             self.province = parent if parent.level == self.Level.PROVINCE else parent.province
         super().save(*args, **kwargs)
         if self.level == self.Level.COMMUNE and self.pk:
-            from clubs.models_month import MonthlyReport
-
-            # Clubs and their reports carry the commune's province (Club.province,
-            # MonthlyReport.province): follow a commune that changes province.
+            # Clubs carry the commune's province (Club.province): follow a commune that
+            # changes province. Records of higher apps that carry it too (the monthly
+            # reports) follow through their own post_save receivers.
             Club.objects.filter(commune=self).exclude(province_id=self.province_id).update(
                 province_id=self.province_id
             )
-            MonthlyReport.objects.filter(club__commune=self).exclude(
-                province_id=self.province_id
-            ).update(province_id=self.province_id)
 
 
 class AreaSuccession(models.Model):
@@ -104,24 +104,6 @@ class AreaSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
-
-
-class ActivityArea(models.Model):
-    """One of the activity areas of a club (the 8 areas; editable reference data)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("activity area")
-        verbose_name_plural = _("activity areas")
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Club(ChoiceLabels, models.Model):
@@ -241,6 +223,8 @@ class Club(ChoiceLabels, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
+    # Who makes the next save, for its history row (set by the services).
+    _history_user: "User | None"
 
     scope_club_path = ""
 
@@ -260,17 +244,11 @@ class Club(ChoiceLabels, models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from clubs.models_month import MonthlyReport
-
         self.search_name = fold(f"{self.name} {self.village} {self.code}")
         self.province_id = self.commune.province_id if self.commune_id else None
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "province"}
         super().save(*args, **kwargs)
-        # Reports carry their club's province too (MonthlyReport.province): follow a move.
-        MonthlyReport.objects.filter(club=self).exclude(province_id=self.province_id).update(
-            province_id=self.province_id
-        )
 
     def clean(self) -> None:
         super().clean()
@@ -332,6 +310,8 @@ class BoardPosition(ChoiceLabels, models.Model):
     end_on = models.DateField(_("to"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Who makes the next save, for its history row (set by the services).
+    _history_user: "User | None"
 
     scope_club_path = "club"
 
@@ -349,7 +329,3 @@ class BoardPosition(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_position_display()}: {self.member}"
-
-
-from clubs.models_month import *  # noqa: E402,F403  (month records live in their own module)
-from clubs.reminders.models import Reminder  # noqa: E402,F401  (the reminder outbox)

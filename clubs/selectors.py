@@ -1,26 +1,31 @@
 """Reads of clubs: the list with its filters, the board, the status history.
 
-Composition figures come from ``members.selectors`` (the counts are of members); the club
-pages show them, so these functions import it when called.
+Composition counts are of members: they come through the member register that the members
+app installs (``clubs.membership``), so that clubs never imports members.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
 
 from accounts import scoping
-from clubs.models import BoardPosition, Club, ClubStatusChange
+from clubs.membership import member_register
+from clubs.models import Area, BoardPosition, Club, ClubStatusChange
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def club_list(
-    *, viewer: Any, term: str = "", filters: dict[str, Any] | None = None
+    *, viewer: User, term: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Club]:
-    """The viewer's clubs with their composition counts, searched and filtered in SQL."""
-    from members.models import CompositionTarget
-    from members.selectors import filter_compliance, with_composition
+    """The viewer's clubs with their composition counts, searched and filtered in SQL.
 
+    ``filters["target"]`` is the register's targets when the caller already has them.
+    """
+    register = member_register()
     filters = filters or {}
     qs = scoping.clubs_for(viewer).select_related("commune")
     if term:
@@ -29,11 +34,17 @@ def club_list(
         qs = qs.filter(commune=filters["commune"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
-    qs = with_composition(qs)
+    qs = register.annotate(qs)
     if filters.get("targets") in ("met", "missed"):
-        target = filters.get("target") or CompositionTarget.current()
-        qs = filter_compliance(qs, target=target, meets=filters["targets"] == "met")
+        target = filters.get("target") or register.target()
+        qs = register.filter_targets(qs, target=target, meets=filters["targets"] == "met")
     return qs.order_by("commune__name", "name", "pk")
+
+
+def area_club_list(*, area: Area, viewer: User) -> QuerySet[Club]:
+    """The clubs an area's composition is summed over, with their composition counts."""
+    clubs = member_register().area_clubs(area=area, viewer=viewer)
+    return clubs.select_related("commune").order_by("commune__name", "name", "pk")
 
 
 def board(*, club: Club) -> list[BoardPosition]:

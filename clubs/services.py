@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clubs.models import BoardPosition, Club, ClubStatusChange
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class ClubsError(ValidationError):
@@ -35,7 +38,7 @@ def next_club_code(commune_code: str) -> str:
 
 
 @transaction.atomic
-def club_create(*, club: Club, by: Any) -> Club:
+def club_create(*, club: Club, by: User) -> Club:
     """Records a newly founded club (the form has checked its fields)."""
     if not club.code:
         club.code = next_club_code(club.commune.code)
@@ -53,7 +56,7 @@ def club_create(*, club: Club, by: Any) -> Club:
 
 
 @transaction.atomic
-def club_update(*, club: Club, by: Any) -> Club:
+def club_update(*, club: Club, by: User) -> Club:
     """Saves a club's changed profile; status changes go through ``club_change_status``."""
     club._history_user = by
     _clean(club, exclude=["search_name"])
@@ -63,7 +66,7 @@ def club_update(*, club: Club, by: Any) -> Club:
 
 @transaction.atomic
 def club_change_status(
-    *, club: Club, status: str, changed_on: datetime.date, reason: str, by: Any
+    *, club: Club, status: str, changed_on: datetime.date, reason: str, by: User
 ) -> ClubStatusChange:
     """Pauses, dissolves or reactivates a club, and records the change with its reason."""
     # Locked so that two staff members changing the status at once leave one clear record.
@@ -96,7 +99,7 @@ def board_add(
     position: str,
     start_on: datetime.date,
     end_on: datetime.date | None = None,
-    by: Any,
+    by: User,
 ) -> BoardPosition:
     """Seats a current member of the club on the board for a term."""
     if member.club_id != club.pk:
@@ -119,7 +122,7 @@ def board_add(
 
 
 @transaction.atomic
-def board_end(*, seat: BoardPosition, end_on: datetime.date, by: Any) -> BoardPosition:
+def board_end(*, seat: BoardPosition, end_on: datetime.date, by: User) -> BoardPosition:
     """Ends a board member's term on a date."""
     seat = BoardPosition.objects.select_for_update().get(pk=seat.pk)
     if seat.end_on is not None:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from accounts import scoping
+from accounts.http import AuthenticatedHttpRequest
 from clubs import selectors, services
 from clubs.forms import (
     BoardEndForm,
@@ -26,22 +25,14 @@ from clubs.forms import (
     StatusForm,
 )
 from clubs.history import history_entries
+from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
-from config.ui import paginate, search_term
-
-
-def form_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Shows a service's error next to the matching field, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from config.ui import form_page, paginate, search_term
 
 
 @login_required
 @require_safe
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The communes/wards in the user's scope with their club counts."""
     qs = (
         scoping.areas_for(request.user)
@@ -66,19 +57,18 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def club_list(request: HttpRequest) -> HttpResponse:
+def club_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Clubs in scope with their composition flags; search and filters run in SQL."""
-    from members.models import CompositionTarget
-
+    register = member_register()
     filter_form = ClubFilterForm(request.GET or None, user=request.user)
-    target = CompositionTarget.current()
+    target = register.target()
     qs = selectors.club_list(
         viewer=request.user,
         term=search_term(request),
         filters={**filter_form.values(), "target": target},
     )
     page = paginate(request, qs)
-    rows = [(club, _composition_of(club, target)) for club in page]
+    rows = [(club, register.composition_of(club, target=target)) for club in page]
     return render(
         request,
         "clubs/club_list.html",
@@ -93,17 +83,10 @@ def club_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _composition_of(club: Club, target: Any) -> Any:
-    from members.selectors import Composition
-
-    return Composition.from_row(club, target)
-
-
 @login_required
 @require_safe
-def club_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from members.selectors import club_composition
-
+def club_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # The composition panel is drawn by its own tag (members_panels), loaded by the template.
     club = scoping.get_for_user(
         Club.objects.select_related("commune", "commune__province", "legacy_commune"),
         request.user,
@@ -116,7 +99,6 @@ def club_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": club.name,
             "club": club,
-            "composition": club_composition(club=club),
             "board": selectors.board(club=club),
             "status_changes": selectors.status_history(club=club),
             "history": history_entries(club, limit=20) if staff else None,
@@ -128,105 +110,77 @@ def club_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def club_create(request: HttpRequest) -> HttpResponse:
+def club_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Commune and provincial staff record a newly founded club."""
     if not (scoping.is_staff_role(request.user) and scoping.can_write(request.user)):
         raise PermissionDenied
     form = ClubForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            club = services.club_create(club=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Club “%(name)s” recorded.") % {"name": club.name})
-            return redirect("clubs:club_detail", pk=club.pk)
-    return render(
+    return form_page(
         request,
-        "components/form_page.html",
-        {"title": _("New club"), "form": form, "cancel_url": _url("clubs:club_list")},
+        form,
+        save=lambda: services.club_create(club=form.save(commit=False), by=request.user),
+        success=lambda club: _("Club “%(name)s” recorded.") % {"name": club.name},
+        next_url=lambda club: _url("clubs:club_detail", pk=club.pk),
+        title=_("New club"),
+        cancel_url=_url("clubs:club_list"),
     )
 
 
 @login_required
-def club_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def club_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff edit the whole record; a leader edits only their own club's profile."""
     club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
     form_class = ClubForm if scoping.is_staff_role(request.user) else ClubProfileForm
     form = form_class(request.POST or None, instance=club, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.club_update(club=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Club details saved."))
-            return redirect("clubs:club_detail", pk=club.pk)
-    return render(
+    return form_page(
         request,
-        "components/form_page.html",
-        {
-            "title": _("Edit club"),
-            "subtitle": club.name,
-            "form": form,
-            "cancel_url": _url("clubs:club_detail", pk=club.pk),
-        },
+        form,
+        save=lambda: services.club_update(club=form.save(commit=False), by=request.user),
+        success=_("Club details saved."),
+        next_url=_url("clubs:club_detail", pk=club.pk),
+        title=_("Edit club"),
+        subtitle=club.name,
+        cancel_url=_url("clubs:club_detail", pk=club.pk),
     )
 
 
 @login_required
-def club_status(request: HttpRequest, pk: int) -> HttpResponse:
+def club_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Association staff pause, dissolve or reactivate a club, with a date and a reason."""
     club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
     if not scoping.is_staff_role(request.user):
         raise PermissionDenied
     form = StatusForm(request.POST or None, initial={"status": club.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.club_change_status(club=club, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Club status changed."))
-            return redirect("clubs:club_detail", pk=club.pk)
-    return render(
+    return form_page(
         request,
-        "components/form_page.html",
-        {
-            "title": _("Change club status"),
-            "subtitle": club.name,
-            "form": form,
-            "cancel_url": _url("clubs:club_detail", pk=club.pk),
-        },
+        form,
+        save=lambda: services.club_change_status(club=club, by=request.user, **form.cleaned_data),
+        success=_("Club status changed."),
+        next_url=_url("clubs:club_detail", pk=club.pk),
+        title=_("Change club status"),
+        subtitle=club.name,
+        cancel_url=_url("clubs:club_detail", pk=club.pk),
     )
 
 
 @login_required
-def board_add(request: HttpRequest, pk: int) -> HttpResponse:
+def board_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
     form = BoardForm(request.POST or None, club=club, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.board_add(club=club, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Board member added."))
-            return redirect("clubs:club_detail", pk=club.pk)
-    return render(
+    return form_page(
         request,
-        "components/form_page.html",
-        {
-            "title": _("Add to the management board"),
-            "subtitle": club.name,
-            "form": form,
-            "cancel_url": _url("clubs:club_detail", pk=club.pk),
-        },
+        form,
+        save=lambda: services.board_add(club=club, by=request.user, **form.cleaned_data),
+        success=_("Board member added."),
+        next_url=_url("clubs:club_detail", pk=club.pk),
+        title=_("Add to the management board"),
+        subtitle=club.name,
+        cancel_url=_url("clubs:club_detail", pk=club.pk),
     )
 
 
 @login_required
-def board_end(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+def board_end(request: AuthenticatedHttpRequest, pk: int, seat_pk: int) -> HttpResponse:
     seat = scoping.get_for_user(
         BoardPosition.objects.select_related("member", "club"),
         request.user,
@@ -235,49 +189,38 @@ def board_end(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
         write=True,
     )
     form = BoardEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.board_end(seat=seat, end_on=form.cleaned_data["end_on"], by=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Term ended."))
-            return redirect("clubs:club_detail", pk=seat.club_id)
-    return render(
+    return form_page(
         request,
-        "components/form_page.html",
-        {
-            "title": _("End a board term"),
-            "subtitle": f"{seat.get_position_display()}: {seat.member}",
-            "form": form,
-            "submit_label": _("End the term"),
-            "cancel_url": _url("clubs:club_detail", pk=seat.club_id),
-        },
+        form,
+        save=lambda: services.board_end(
+            seat=seat, end_on=form.cleaned_data["end_on"], by=request.user
+        ),
+        success=_("Term ended."),
+        next_url=_url("clubs:club_detail", pk=seat.club_id),
+        title=_("End a board term"),
+        subtitle=f"{seat.get_position_display()}: {seat.member}",
+        submit_label=_("End the term"),
+        cancel_url=_url("clubs:club_detail", pk=seat.club_id),
     )
 
 
 @login_required
 @require_safe
-def area_composition(request: HttpRequest, pk: int) -> HttpResponse:
+def area_composition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A commune's or province's composition, summed over its clubs, and each club's flags."""
-    from members.models import CompositionTarget
-    from members.selectors import area_clubs, area_composition, with_composition
-
+    register = member_register()
     area = scoping.get_for_user(Area, request.user, pk=pk)
-    target = CompositionTarget.current()
-    clubs = with_composition(
-        area_clubs(area=area, viewer=request.user).select_related("commune")
-    ).order_by("commune__name", "name", "pk")
-    page = paginate(request, clubs)
+    target = register.target()
+    page = paginate(request, selectors.area_club_list(area=area, viewer=request.user))
     return render(
         request,
         "clubs/area_composition.html",
         {
             "title": _("Composition of clubs: %(area)s") % {"area": area.name},
             "area": area,
-            "composition": area_composition(area=area, viewer=request.user),
+            "composition": register.area_composition(area=area, viewer=request.user),
             "page_obj": page,
-            "rows": [(club, _composition_of(club, target)) for club in page],
+            "rows": [(club, register.composition_of(club, target=target)) for club in page],
             "target": target,
         },
     )

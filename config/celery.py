@@ -10,4 +10,4 @@ app = Celery("ishc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Tasks that live in a sub-package of an app.
-app.autodiscover_tasks(["clubs.reminders"])
+app.autodiscover_tasks(["month.reminders"])

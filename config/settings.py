@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "members",
     "trainings",
     "funds",
+    "month",
     "reports",
 ]
 

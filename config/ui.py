@@ -1,18 +1,23 @@
-"""Small helpers every list page uses: search, pagination, dd/mm/yyyy inputs."""
+"""Small helpers every page uses: search, pagination, dd/mm/yyyy inputs, service errors."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from config.text import fold
 
 PAGE_SIZE = 25
+T = TypeVar("T")
 
 
 def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
@@ -23,6 +28,41 @@ def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZ
 def search_term(request: HttpRequest, param: str = "q") -> str:
     """The folded search text from the query string ("Nguyễn" and "nguyen" match alike)."""
     return fold(request.GET.get(param, ""))[:100]
+
+
+def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal (``FundsError``, ``MonthError``, …) next to the field it
+    names, or above the form when it names none or a field the form does not have."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[], T],
+    success: str | Callable[[T], str],
+    next_url: str | Callable[[T], str],
+    template: str = "components/form_page.html",
+    **context: Any,
+) -> HttpResponse:
+    """The page of a form that makes one write: on a valid POST call ``save`` (one service
+    call), add the ``success`` message and redirect to ``next_url`` (either may be worked out
+    from what ``save`` returned); a refusal goes back on the form (``errors_to_form``).
+    Otherwise draw ``template`` with the form and ``context``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save()
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url(result) if callable(next_url) else next_url)
+    return render(request, template, {"form": form, **context})
 
 
 class DateInput(forms.DateInput):

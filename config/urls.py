@@ -1,17 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import home
 from config import views
+from reports.views import start_page
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("", home, name="home"),
+    path("", start_page, name="home"),
     path("", include("clubs.urls")),
-    path("", include("clubs.urls_month")),
+    path("", include("month.urls")),
     path("", include("members.urls")),
     path("", include("funds.urls")),
     path("trainings/", include("trainings.urls")),

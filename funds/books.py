@@ -8,16 +8,21 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts import scoping
 from funds.models import Fund, LedgerEntry, Loan
 from funds.selectors import fund_balance_sum, loan_position
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,7 +91,7 @@ class LoanBook:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def loan_book(*, club: Any, viewer: Any, start: datetime.date, end: datetime.date) -> LoanBook:
+def loan_book(*, club: Any, viewer: User, start: datetime.date, end: datetime.date) -> LoanBook:
     book = LoanBook(club=club, start=start, end=end)
     loans = (
         scoping.for_user(Loan, viewer)
@@ -102,7 +107,7 @@ def loan_book(*, club: Any, viewer: Any, start: datetime.date, end: datetime.dat
         if pos.outstanding == 0 and loan.closed_on and loan.closed_on < start:
             continue  # settled before the period
         in_period = [r for r in loan.repayments.all() if start <= r.date <= end]
-        row = {
+        row: dict[str, Any] = {
             "no": n,
             "loan": loan,
             "borrower": loan.borrower.full_name,
@@ -126,6 +131,8 @@ def loan_book(*, club: Any, viewer: Any, start: datetime.date, end: datetime.dat
 def _sheet(title: str, subtitle: str, header: list[str], rows: list[list[Any]]) -> bytes:
     wb = Workbook()
     ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook opens on one worksheet
+        raise TypeError(ws)
     ws.title = title[:31]
     ws.append([safe_cell(title)])
     ws["A1"].font = Font(bold=True, size=13)
@@ -136,10 +143,10 @@ def _sheet(title: str, subtitle: str, header: list[str], rows: list[list[Any]]) 
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([safe_cell(v) for v in row])
-    for column in ws.columns:
-        ws.column_dimensions[column[0].column_letter].width = 16
-    for row in ws.iter_rows(min_row=5):
-        for cell in row:
+    for column in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 16
+    for cells in ws.iter_rows(min_row=5):
+        for cell in cells:
             if isinstance(cell.value, int) and not isinstance(cell.value, bool):
                 cell.number_format = "#,##0"
             elif isinstance(cell.value, datetime.date):

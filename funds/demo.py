@@ -14,9 +14,10 @@ from typing import TextIO
 from django.utils import timezone
 
 from clubs.models import Area, Club
+from config.months import add_months
 from funds import services
 from funds.models import Fund, FundsError, LedgerEntry, Loan
-from funds.services.loans import add_months, available_balance
+from funds.services.loans import available_balance
 from members.models import Member
 
 PURPOSES = [

@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.templatetags.ishc import thousands
 from config.ui import DateField
 from funds.models import Fund, LedgerEntry, Loan
 from funds.services import MAX_AMOUNT
 from funds.services.ledger import CATEGORY_DIRECTIONS
+
+if TYPE_CHECKING:
+    from clubs.models import Area
+    from members.models import Member
 
 _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -56,7 +61,7 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
+            return thousands(value)
         return value
 
 
@@ -76,7 +81,9 @@ class EntryForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=MANUAL_CATEGORIES)
     amount = MoneyField(label=_("Amount (VND)"))
     date = DateField(label=_("Date"), initial=_today)
-    member = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+    member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
+        label=_("Member"), queryset=None, required=False
+    )
     payer = forms.CharField(label=_("Payer / payee"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -84,7 +91,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         from members.models import Member
 
-        self.fields["member"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = (
             Member.objects.filter(club_id=fund.club_id, left_on__isnull=True)
             if fund.club_id
             else Member.objects.none()
@@ -105,7 +112,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = targets
 
 
 class EntryFilterForm(forms.Form):
@@ -129,14 +136,17 @@ class PeriodForm(forms.Form):
     date_to = DateField(label=_("To"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period must be after its start."))
         return data
 
 
 class FundForm(forms.Form):
-    owner_area = forms.ModelChoiceField(label=_("Association of"), queryset=None)
+    owner_area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        label=_("Association of"), queryset=None
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(Fund.Kind.CARE, Fund.Kind.CARE.label), (Fund.Kind.OTHER, Fund.Kind.OTHER.label)],
@@ -145,11 +155,13 @@ class FundForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["owner_area"]).queryset = areas
 
 
 class LoanRequestForm(forms.Form):
-    borrower = forms.ModelChoiceField(label=_("Borrower"), queryset=None)
+    borrower: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
+        label=_("Borrower"), queryset=None
+    )
     principal = MoneyField(label=_("Amount (VND)"))
     in_kind = forms.CharField(
         label=_("Lent in kind (optional)"),
@@ -176,7 +188,9 @@ class LoanRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         from members.models import Member
 
-        self.fields["borrower"].queryset = Member.objects.filter(club=club, left_on__isnull=True)
+        cast(forms.ModelChoiceField, self.fields["borrower"]).queryset = Member.objects.filter(
+            club=club, left_on__isnull=True
+        )
 
 
 class LoanDecisionForm(forms.Form):
@@ -205,8 +219,10 @@ class RepaymentForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    fund = forms.ModelChoiceField(label=_("Fund"), queryset=None, required=False)
-    area = forms.ModelChoiceField(
+    fund: forms.ModelChoiceField[Fund] = forms.ModelChoiceField(
+        label=_("Fund"), queryset=None, required=False
+    )
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label=_("Or an area (all its funds of one kind)"), queryset=None, required=False
     )
     kind = forms.ChoiceField(label=_("Fund kind (for an area)"), choices=Fund.Kind.choices)
@@ -216,13 +232,14 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, funds: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["fund"]).queryset = funds
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         self.fields["kind"].initial = Fund.Kind.CARE
         self.fields["year"].initial = _today().year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("fund")) == bool(data.get("area")):
             self.add_error("fund", _("Choose either a fund or an area."))
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.choices import ChoiceLabels
+
+if TYPE_CHECKING:
+    from accounts.scoping import Viewer
 
 
 class FundsError(ValidationError):
@@ -94,7 +98,9 @@ class LedgerEntryQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise FundsError(_("Ledger entries cannot be deleted; record a reversing entry instead."))
 
-    _raw_delete = delete  # type: ignore[assignment]
+    def _raw_delete(self, using: Any) -> int:
+        # Django's fast delete (of cascades) goes around delete(): refuse it as well.
+        raise FundsError(_("Ledger entries cannot be deleted; record a reversing entry instead."))
 
 
 class LedgerEntry(ChoiceLabels, models.Model):
@@ -207,12 +213,12 @@ class LedgerEntry(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.voucher_number} {self.amount:,}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise FundsError(
                 _("Ledger entries cannot be changed; record a reversing entry instead.")
             )
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise FundsError(_("Ledger entries cannot be deleted; record a reversing entry instead."))
@@ -284,7 +290,7 @@ class FundPlan(ChoiceLabels, models.Model):
         return f"{self.fund or self.area} {self.year}"
 
     @classmethod
-    def scope_extra_q(cls, user: object) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         from accounts import scoping
 
         return scoping.area_q(user, "fund__owner_area")
@@ -396,6 +402,8 @@ class Loan(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Why the next save was made, for its history row (set by the services).
+    _change_reason: str
 
     scope_club_path = "fund__club"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,9 +12,11 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accounts import scoping
+from config.months import add_months, day_in_month, month_bounds
 from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from clubs.models import Club
     from members.models import Member
 
@@ -34,18 +35,18 @@ def fund_balance_sum(fund: Fund, until: datetime.date | None = None) -> int:
     return qs.aggregate(s=Coalesce(Sum(SIGNED), 0))["s"]
 
 
-def fund_list(*, viewer: Any) -> QuerySet[Fund]:
+def fund_list(*, viewer: User) -> QuerySet[Fund]:
     return scoping.for_user(Fund, viewer).select_related("club__commune", "owner_area")
 
 
-def club_funds(*, club: Club, viewer: Any) -> QuerySet[Fund]:
+def club_funds(*, club: Club, viewer: User) -> QuerySet[Fund]:
     return fund_list(viewer=viewer).filter(club=club)
 
 
 def fund_entries(
     *,
     fund: Fund,
-    viewer: Any,
+    viewer: User,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     category: str = "",
@@ -154,7 +155,7 @@ def loans_with_schedule(qs: QuerySet[Loan]) -> QuerySet[Loan]:
     return qs.select_related("borrower", "fund").prefetch_related("installments", "repayments")
 
 
-def club_loans(*, club: Club, viewer: Any, status: str = "") -> QuerySet[Loan]:
+def club_loans(*, club: Club, viewer: User, status: str = "") -> QuerySet[Loan]:
     qs = scoping.for_user(Loan, viewer).filter(fund__club=club)
     if status:
         qs = qs.filter(status=status)
@@ -218,19 +219,18 @@ def club_portfolio(*, club: Club, as_of: datetime.date | None = None) -> Portfol
 
 def next_meeting_date(club: Club, after: datetime.date) -> datetime.date:
     """The club's next meeting day on or after ``after`` (30 days ahead without a fixed day)."""
-    day = getattr(club, "meeting_day", None)
-    if getattr(club, "meeting_rule", "") == "day_of_month" and day:
-        year, month = after.year, after.month
-        for _ in range(2):
-            candidate = datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    day = club.meeting_day
+    if club.meeting_rule == "day_of_month" and day:
+        for ahead in range(2):
+            month = add_months(after, ahead)
+            candidate = day_in_month(month.year, month.month, day)
             if candidate >= after:
                 return candidate
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return after + datetime.timedelta(days=30)
 
 
 def due_at_next_meeting(
-    *, club: Club, viewer: Any, today: datetime.date | None = None
+    *, club: Club, viewer: User, today: datetime.date | None = None
 ) -> tuple[datetime.date, list[dict[str, Any]]]:
     """(meeting date, rows of loans with money due by then: arrears and the next installment)."""
     today = today or timezone.localdate()
@@ -245,7 +245,7 @@ def due_at_next_meeting(
     return meeting, rows
 
 
-def member_loans(member: Member, viewer: Any) -> list[LoanPosition]:
+def member_loans(member: Member, viewer: User) -> list[LoanPosition]:
     """A member's loans with their repayments, for the member page (empty for viewers)."""
     if not scoping.can_see_sensitive(viewer):
         return []
@@ -269,8 +269,7 @@ def month_figures(club: Club, year: int, month: int) -> dict[str, Any]:
      "loans_disbursed_count", "loans_disbursed_amount", "repaid_principal", "repaid_interest",
      "outstanding_principal" (at month end), "par30" (percent, Decimal or None)}
     """
-    first = datetime.date(year, month, 1)
-    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    first, last = month_bounds(year, month)
     funds = list(
         Fund.objects.filter(club=club)
         .annotate(
@@ -340,7 +339,7 @@ RAISED_SIGNED = Case(
 )
 
 
-def plans_with_progress(*, viewer: Any) -> list[dict[str, Any]]:
+def plans_with_progress(*, viewer: User) -> list[dict[str, Any]]:
     """Every plan in scope with what has been raised in its year (three queries)."""
     plans = list(
         scoping.for_user(FundPlan, viewer)
@@ -361,7 +360,8 @@ def plans_with_progress(*, viewer: Any) -> list[dict[str, Any]]:
             .annotate(s=Sum(RAISED_SIGNED))
         ):
             by_fund[(r["fund_id"], r["year"])] = r["s"] or 0
-    by_area: dict[tuple[int, str, int], int] = {}
+    # A province's own row has no province: its None key is never asked for.
+    by_area: dict[tuple[int | None, str, int], int] = {}
     area_ids = [p.area_id for p in plans if p.area_id]
     if area_ids:
         for r in (
@@ -411,10 +411,9 @@ def unpaid_members(*, club: Club, year: int, month: int) -> QuerySet[Member]:
     """Current members with no dues recorded for the month."""
     from members.models import Member
 
-    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     return (
-        Member.objects.filter(club=club, joined_on__lte=last)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=last))
+        Member.objects.filter(club=club)
+        .on_register(month_bounds(year, month)[1])
         .exclude(contributions__year=year, contributions__month=month)
         .order_by("search_name", "pk")
     )

@@ -8,17 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from accounts.http import AuthenticatedHttpRequest
+from accounts.templatetags.ishc import thousands
 from clubs.models import Club
-from config.ui import paginate, search_term
+from config.ui import errors_to_form, form_page, paginate, search_term
 from funds import books, selectors, services
 from funds.forms import (
     DateOnlyForm,
@@ -37,31 +39,24 @@ from funds.forms import (
 )
 from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan, Repayment
 
-
-def _errors_to_form(form: Any, exc: FundsError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+FORM = "funds/form.html"
 
 
 def _form_page(
-    request: HttpRequest, form: Any, title: str, cancel_url: str, **extra: Any
+    request: AuthenticatedHttpRequest, form: Any, title: str, cancel_url: str, **extra: Any
 ) -> HttpResponse:
     return render(
         request,
-        extra.pop("template", "funds/form.html"),
+        extra.pop("template", FORM),
         {"form": form, "title": title, "cancel_url": cancel_url, **extra},
     )
 
 
-def _club(request: HttpRequest, club_id: int, *, write: bool = False) -> Club:
+def _club(request: AuthenticatedHttpRequest, club_id: int, *, write: bool = False) -> Club:
     return scoping.get_for_user(Club, request.user, pk=club_id, write=write)
 
 
-def _require_sensitive(request: HttpRequest) -> None:
+def _require_sensitive(request: AuthenticatedHttpRequest) -> None:
     # Viewers see loan aggregates only, never who borrowed what.
     if not scoping.can_see_sensitive(request.user):
         raise PermissionDenied
@@ -75,7 +70,7 @@ def _today() -> datetime.date:
 
 
 @login_required
-def fund_list(request: HttpRequest) -> HttpResponse:
+def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every fund in the user's scope with its balance."""
     qs = selectors.fund_list(viewer=request.user).order_by("owner_area__name", "club__name", "kind")
     if term := search_term(request):
@@ -92,7 +87,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fund_create(request: HttpRequest) -> HttpResponse:
+def fund_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Association staff open a care fund (or another fund) for their commune or province."""
     scoping.require_write(request.user)
     if not scoping.is_staff_role(request.user):
@@ -105,8 +100,8 @@ def fund_create(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 owner_area=form.cleaned_data["owner_area"],
             )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The fund was created."))
             return redirect("funds:fund_detail", pk=fund.pk)
@@ -114,7 +109,7 @@ def fund_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def club_funds(request: HttpRequest, club_id: int) -> HttpResponse:
+def club_funds(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """A club's two funds, its loan portfolio and the ways into its books."""
     club = _club(request, club_id)
     funds = list(selectors.club_funds(club=club, viewer=request.user))
@@ -132,7 +127,7 @@ def club_funds(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Balance, entries (filtered by period, category, member) and totals by category."""
     fund = scoping.get_for_user(
         Fund.objects.select_related("club", "owner_area"), request.user, pk=pk
@@ -145,7 +140,9 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         from members.models import Member
 
-        member = Member.objects.filter(pk=member_id, club_id=fund.club_id).first()
+        # An association's own fund has no club, and so no member's entries to pick.
+        if fund.club_id is not None:
+            member = Member.objects.filter(pk=member_id, club_id=fund.club_id).first()
     entries = selectors.fund_entries(
         fund=fund,
         viewer=request.user,
@@ -169,7 +166,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = scoping.get_for_user(
         Fund.objects.select_related("club"), request.user, pk=pk, write=True
     )
@@ -188,8 +185,8 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=d["note"],
                 by=request.user,
             )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Recorded as %(voucher)s.") % {"voucher": entry.voucher_number}
@@ -204,7 +201,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct a mistake: a reversing entry linked to the original."""
     entry = scoping.get_for_user(
         LedgerEntry.objects.select_related("fund", "member"), request.user, pk=pk, write=True
@@ -213,8 +210,8 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_reverse(entry=entry, by=request.user, note=form.cleaned_data["note"])
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The entry was reversed."))
             return redirect("funds:fund_detail", pk=entry.fund_id)
@@ -229,7 +226,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fund_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = scoping.get_for_user(
         Fund.objects.select_related("club"), request.user, pk=pk, write=True
     )
@@ -242,34 +239,22 @@ def fund_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             else targets
         )
     form = TransferForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.fund_transfer(
-                source=source,
-                target=d["target"],
-                amount=d["amount"],
-                date=d["date"],
-                note=d["note"],
-                by=request.user,
-            )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The transfer was recorded."))
-            return redirect("funds:fund_detail", pk=source.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
-        _("Transfer from %(fund)s") % {"fund": source.name},
-        reverse("funds:fund_detail", args=[source.pk]),
+        save=lambda: services.fund_transfer(source=source, by=request.user, **form.cleaned_data),
+        success=_("The transfer was recorded."),
+        next_url=reverse("funds:fund_detail", args=[source.pk]),
+        template=FORM,
+        title=_("Transfer from %(fund)s") % {"fund": source.name},
+        cancel_url=reverse("funds:fund_detail", args=[source.pk]),
     )
 
 
 # --- books ---------------------------------------------------------------------------------
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
     today = _today()
     form = PeriodForm(request.GET or None)
     if form.is_valid():
@@ -278,7 +263,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.d
 
 
 @login_required
-def cash_book(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+def cash_book(request: AuthenticatedHttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     """Sổ thu chi: opening balance, every entry with the running balance, closing balance."""
     fund = scoping.get_for_user(
         Fund.objects.select_related("club", "owner_area"), request.user, pk=pk
@@ -299,7 +284,7 @@ def cash_book(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
 
 
 @login_required
-def loan_book(request: HttpRequest, club_id: int, fmt: str = "html") -> HttpResponse:
+def loan_book(request: AuthenticatedHttpRequest, club_id: int, fmt: str = "html") -> HttpResponse:
     """Sổ theo dõi cho vay – thu nợ of a club for a period."""
     club = _club(request, club_id)
     _require_sensitive(request)
@@ -319,7 +304,7 @@ def loan_book(request: HttpRequest, club_id: int, fmt: str = "html") -> HttpResp
 # --- dues ----------------------------------------------------------------------------------
 
 
-def _year_month(request: HttpRequest) -> tuple[int, int]:
+def _year_month(request: AuthenticatedHttpRequest) -> tuple[int, int]:
     today = _today()
     try:
         year = int(request.GET.get("year", today.year))
@@ -332,7 +317,7 @@ def _year_month(request: HttpRequest) -> tuple[int, int]:
 
 
 @login_required
-def dues(request: HttpRequest, club_id: int) -> HttpResponse:
+def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """Members × months of one year, and who has not paid for the chosen month."""
     club = _club(request, club_id)
     year, month = _year_month(request)
@@ -359,7 +344,7 @@ def dues(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def dues_record(request: HttpRequest, club_id: int) -> HttpResponse:
+def dues_record(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """Quick entry at the meeting: one box per member who has not paid this month."""
     club = _club(request, club_id, write=True)
     year, month = _year_month(request)
@@ -380,8 +365,8 @@ def dues_record(request: HttpRequest, club_id: int) -> HttpResponse:
                     on=form.cleaned_data["date"],
                     by=request.user,
                 )
-            except FundsError as exc:
-                _errors_to_form(form, exc)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("Dues recorded for %(n)s members.") % {"n": len(rows)})
                 return redirect(
@@ -404,7 +389,7 @@ def dues_record(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def loan_list(request: HttpRequest, club_id: int) -> HttpResponse:
+def loan_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """The club's loans with where each stands; viewers see the portfolio figures only."""
     club = _club(request, club_id)
     today = _today()
@@ -442,7 +427,7 @@ def loan_list(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def loans_due(request: HttpRequest, club_id: int) -> HttpResponse:
+def loans_due(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """For the board: who owes what at the next meeting."""
     club = _club(request, club_id)
     _require_sensitive(request)
@@ -461,38 +446,29 @@ def loans_due(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def loan_create(request: HttpRequest, club_id: int) -> HttpResponse:
+def loan_create(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = _club(request, club_id, write=True)
     form = LoanRequestForm(request.POST or None, club=club)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save() -> Loan:
         fund = Fund.objects.filter(club=club, kind=Fund.Kind.REVOLVING).first()
-        try:
-            if fund is None:
-                raise FundsError(_("This club has no revolving fund."))
-            loan = services.loan_request(
-                fund=fund,
-                borrower=d["borrower"],
-                principal=d["principal"],
-                in_kind=d["in_kind"],
-                purpose=d["purpose"],
-                monthly_rate=d["monthly_rate"],
-                term_months=d["term_months"],
-                method=d["method"],
-                requested_on=d["requested_on"],
-                by=request.user,
-            )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The loan request was recorded."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return _form_page(
-        request, form, _("New loan request"), reverse("funds:loan_list", args=[club.pk])
+        if fund is None:
+            raise FundsError(_("This club has no revolving fund."))
+        return services.loan_request(fund=fund, by=request.user, **form.cleaned_data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=_("The loan request was recorded."),
+        next_url=lambda loan: reverse("funds:loan_detail", args=[loan.pk]),
+        template=FORM,
+        title=_("New loan request"),
+        cancel_url=reverse("funds:loan_list", args=[club.pk]),
     )
 
 
-def _loan(request: HttpRequest, pk: int, *, write: bool = False) -> Loan:
+def _loan(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) -> Loan:
     loan = scoping.get_for_user(
         Loan.objects.select_related("fund__club", "borrower", "approved_by"),
         request.user,
@@ -504,7 +480,7 @@ def _loan(request: HttpRequest, pk: int, *, write: bool = False) -> Loan:
 
 
 @login_required
-def repayment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def repayment_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct a repayment recorded by mistake: its receipts are reversed, the loan's
     installments go back to what the earlier repayments paid."""
     repayment = scoping.get_for_user(
@@ -523,8 +499,8 @@ def repayment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             services.repayment_reverse(
                 repayment=repayment, by=request.user, note=form.cleaned_data["note"]
             )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The repayment was reversed."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -534,7 +510,7 @@ def repayment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         _("Reverse the repayment of %(date)s (%(amount)s ₫)")
         % {
             "date": repayment.date.strftime("%d/%m/%Y"),
-            "amount": f"{repayment.amount:,}".replace(",", "."),
+            "amount": thousands(repayment.amount),
         },
         reverse("funds:loan_detail", args=[loan.pk]),
         loan=loan,
@@ -543,7 +519,7 @@ def repayment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
     loan = (
         selectors.loans_with_schedule(Loan.objects.filter(pk=loan.pk))
@@ -574,7 +550,7 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk, write=True)
     form = LoanDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -584,8 +560,8 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 services.loan_approve(loan=loan, by=request.user, on=d["date"], note=d["note"])
             else:
                 services.loan_reject(loan=loan, by=request.user, on=d["date"], note=d["note"])
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The board's decision was recorded."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -595,14 +571,14 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_disburse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk, write=True)
     form = DateOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.loan_disburse(loan=loan, by=request.user, on=form.cleaned_data["date"])
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -616,7 +592,7 @@ def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk, write=True)
     form = RepaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -625,15 +601,15 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
             rep = services.loan_repay(
                 loan=loan, amount=d["amount"], on=d["date"], note=d["note"], by=request.user
             )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,
                 _("Repayment recorded: %(interest)s ₫ interest, %(principal)s ₫ principal.")
                 % {
-                    "interest": f"{rep.interest:,}".replace(",", "."),
-                    "principal": f"{rep.principal:,}".replace(",", "."),
+                    "interest": thousands(rep.interest),
+                    "principal": thousands(rep.principal),
                 },
             )
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -647,14 +623,14 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_payoff(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_payoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk, write=True)
     form = DateOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.loan_payoff(loan=loan, on=form.cleaned_data["date"], by=request.user)
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The loan was repaid early."))
             return redirect("funds:loan_detail", pk=loan.pk)
@@ -666,28 +642,24 @@ def loan_payoff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def loan_write_off(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_write_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The board gives up on what is still owed: the loan leaves the portfolio."""
     loan = _loan(request, pk, write=True)
     form = WriteOffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_write_off(
-                loan=loan,
-                on=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The loan was written off."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
-        _("Write the loan off"),
-        reverse("funds:loan_detail", args=[loan.pk]),
+        save=lambda: services.loan_write_off(
+            loan=loan,
+            on=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        success=_("The loan was written off."),
+        next_url=reverse("funds:loan_detail", args=[loan.pk]),
+        template=FORM,
+        title=_("Write the loan off"),
+        cancel_url=reverse("funds:loan_detail", args=[loan.pk]),
         loan=loan,
         submit_label=_("Write the loan off"),
     )
@@ -697,7 +669,7 @@ def loan_write_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "funds/plan_list.html",
@@ -706,7 +678,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scoping.require_write(request.user)
     form = PlanForm(
         request.POST or None,
@@ -727,8 +699,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 note=d["note"],
                 by=request.user,
             )
-        except FundsError as exc:
-            _errors_to_form(form, exc)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("funds:plan_list")

@@ -19,7 +19,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from accounts.templatetags.ishc import thousands
 from config.text import fold
 from members.ethnicities import ETHNIC_GROUPS
 from members.models import Member
@@ -71,7 +73,7 @@ HOUSEHOLD_WORDS = {
     "khong ngheo": Member.Household.NOT_POOR,
     "khong": Member.Household.NOT_POOR,
 }
-HOUSEHOLD_LABELS = {
+HOUSEHOLD_LABELS: dict[str, str] = {
     Member.Household.POOR: "Nghèo",
     Member.Household.NEAR_POOR: "Cận nghèo",
     Member.Household.NOT_POOR: "Không nghèo",
@@ -85,7 +87,10 @@ CONSENT_WORDS = {
     "bang loi": Member.ConsentMethod.VERBAL,
     "loi": Member.ConsentMethod.VERBAL,
 }
-CONSENT_LABELS = {Member.ConsentMethod.PAPER: "Phiếu giấy", Member.ConsentMethod.VERBAL: "Bằng lời"}
+CONSENT_LABELS: dict[str, str] = {
+    Member.ConsentMethod.PAPER: "Phiếu giấy",
+    Member.ConsentMethod.VERBAL: "Bằng lời",
+}
 YES_WORDS = {"co": True, "x": True, "1": True, "yes": True, "khong": False, "0": False, "no": False}
 
 
@@ -127,6 +132,8 @@ def template_workbook() -> bytes:
     """The blank import template: headers, an example row and drop-down lists."""
     wb = Workbook()
     ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook opens on one worksheet
+        raise TypeError(ws)
     ws.title = "Thành viên"
     ws.append([c.header for c in COLUMNS])
     bold = Font(bold=True)
@@ -270,7 +277,7 @@ def read_sheet(upload: Any) -> list[dict[str, Any]]:
             if len(out) >= MAX_ROWS:
                 raise ImportFileError(
                     _("The file has more than %(max)s members. Split it into smaller files.")
-                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+                    % {"max": thousands(MAX_ROWS)}
                 )
             row: dict[str, Any] = {"row": number}
             for key, value in zip(keys, values, strict=False):

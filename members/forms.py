@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +15,9 @@ from config.ui import DateField
 from members.models import Member
 from members.phones import PhoneError, normalise_phone
 from members.services import SENSITIVE_FIELDS, Consent
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SELECT = {"class": "form-select"}
 
@@ -78,11 +81,11 @@ class MemberForm(forms.ModelForm):
         }
         labels = {"phone": _("Phone number")}
 
-    def __init__(self, *args: Any, user: Any, club: Club, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, club: Club, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.club = club
-        self.fields["sex"].choices = [("", "—"), *Member.Sex.choices]
+        cast(forms.ChoiceField, self.fields["sex"]).choices = [("", "—"), *Member.Sex.choices]
         self.fields["phone"].help_text = _("For example 0912 345 678 or +84 912 345 678.")
         # Reminders go by SMS unless the member asks for e-mail.
         self.fields["preferred_channel"].required = False
@@ -126,7 +129,8 @@ class MemberForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         birth_date, birth_year = data.get("birth_date"), data.get("birth_year")
         if not birth_date and not birth_year and not self.has_error("birth_date"):
             self.add_error("birth_year", _("Enter the date of birth or at least the year."))
@@ -220,7 +224,7 @@ class MemberFilterForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not scoping.can_see_sensitive(user):
             del self.fields["household"]
@@ -240,22 +244,28 @@ class LeaveForm(forms.Form):
     )
 
 
+class ClubWithCommuneField(forms.ModelChoiceField):
+    """A club shown with its commune (``select_related("commune")`` in the queryset)."""
+
+    def label_from_instance(self, obj: Club) -> str:
+        return f"{obj.name} ({obj.commune.name})"
+
+
 class TransferForm(forms.Form):
-    to_club = forms.ModelChoiceField(
+    to_club = ClubWithCommuneField(
         label=_("Move to club"), queryset=Club.objects.none(), widget=forms.Select(attrs=SELECT)
     )
     on = DateField(label=_("Date of transfer"), initial=_today)
 
-    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_club"].queryset = (
+        cast(ClubWithCommuneField, self.fields["to_club"]).queryset = (
             scoping.clubs_for(user)
             .exclude(pk=member.club_id)
             .exclude(status=Club.Status.DISSOLVED)
             .select_related("commune")
             .order_by("commune__name", "name")
         )
-        self.fields["to_club"].label_from_instance = lambda c: f"{c.name} ({c.commune.name})"
 
     def clean_on(self) -> datetime.date:
         on = self.cleaned_data["on"]
@@ -273,11 +283,15 @@ class CareAssignForm(forms.Form):
     )
     start_on = DateField(label=_("From"), initial=_today)
 
-    def __init__(self, *args: Any, user: Any, club: Club, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, club: Club, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         active = scoping.for_user(Member, user).filter(club=club, left_on__isnull=True)
-        self.fields["volunteer"].queryset = active.filter(is_volunteer=True).order_by("search_name")
-        self.fields["recipient"].queryset = active.order_by("-needs_care", "search_name")
+        cast(forms.ModelChoiceField, self.fields["volunteer"]).queryset = active.filter(
+            is_volunteer=True
+        ).order_by("search_name")
+        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = active.order_by(
+            "-needs_care", "search_name"
+        )
 
 
 class CareEndForm(forms.Form):

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from clubs.models import Club
 from config.text import fold
@@ -32,12 +30,16 @@ from members.excel import (
     ImportFileError,
     read_sheet,
 )
-from members.models import ImportJob, Member
+from members.import_commit import commit, existing_keys, import_run, job_progress
+from members.models import ImportJob
 from members.phones import PhoneError, normalise_phone
 from members.services import MembersError
+from members.tasks import run_member_import
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ASYNC_THRESHOLD = 500
-BATCH = 500
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -203,7 +205,7 @@ def check_rows(
 ) -> list[dict[str, Any]]:
     """Every row cleaned, with its problems (duplicates in the file and in the club too)."""
     today = today or timezone.localdate()
-    existing = _existing_keys(club)
+    existing = existing_keys(club)
     seen: dict[tuple[str, int], int] = {}
     rows = []
     for raw in raw_rows:
@@ -227,18 +229,8 @@ def check_rows(
     return rows
 
 
-def _existing_keys(club: Club) -> dict[tuple[str, int], str]:
-    """(folded name, year of birth) -> name of the club's current members (one query)."""
-    return {
-        (search_name, year): name
-        for search_name, year, name in Member.objects.filter(
-            club=club, left_on__isnull=True
-        ).values_list("search_name", "birth_year", "full_name")
-    }
-
-
 @transaction.atomic
-def import_prepare(*, club: Club, upload: Any, by: Any) -> ImportJob:
+def import_prepare(*, club: Club, upload: Any, by: User | None) -> ImportJob:
     """Reads and checks an upload; the job holds the rows for the preview. Nothing is added.
 
     Raises ImportFileError when the whole file is refused.
@@ -261,7 +253,7 @@ def import_prepare(*, club: Club, upload: Any, by: Any) -> ImportJob:
 
 
 @transaction.atomic
-def import_start(*, job: ImportJob, by: Any) -> ImportJob:
+def import_start(*, job: ImportJob, by: User | None) -> ImportJob:
     """Commits a checked job: now if it is small, in a Celery task if it is large."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.PREVIEW:
@@ -269,8 +261,6 @@ def import_start(*, job: ImportJob, by: Any) -> ImportJob:
     if job.problems:
         raise MembersError(_("Correct the problems in the file and upload it again."))
     if job.total > ASYNC_THRESHOLD:
-        from members.tasks import run_member_import
-
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status"])
         job_id = job.pk
@@ -278,95 +268,8 @@ def import_start(*, job: ImportJob, by: Any) -> ImportJob:
         return job
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
-    _commit(job, by=by)
+    commit(job, by=by)
     return job
-
-
-def import_run(*, job_id: int) -> None:
-    """The Celery task's body: claims a queued job (safe to run twice) and commits it."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
-    )
-    if not claimed:
-        return
-    job = ImportJob.objects.select_related("club", "created_by").get(pk=job_id)
-    try:
-        with transaction.atomic():
-            _commit(job, by=job.created_by)
-    except MembersError as exc:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED,
-            message=" ".join(exc.messages)[:500],
-            finished_at=timezone.now(),
-        )
-
-
-def progress_key(job_id: int) -> str:
-    return f"members:import:{job_id}:progress"
-
-
-def job_progress(job: ImportJob) -> int:
-    """Rows done: while the import's transaction runs, its progress lives in the cache."""
-    if job.status == ImportJob.Status.RUNNING:
-        return max(job.progress, int(cache.get(progress_key(job.pk)) or 0))
-    return job.progress
-
-
-def _commit(job: ImportJob, *, by: Any) -> None:
-    """Adds every row of the job, or none (the caller holds the transaction)."""
-    club = job.club
-    existing = _existing_keys(club)
-    clashes = [r for r in job.rows if (fold(r["full_name"]), r["birth_year"]) in existing]
-    if clashes:
-        # Someone added the same people since the preview: refuse all, as promised.
-        raise MembersError(
-            _(
-                "Nothing was imported: %(n)s members of the file were added to the club since "
-                "the check (for example %(name)s)."
-            )
-            % {"n": len(clashes), "name": clashes[0]["full_name"]}
-        )
-    today = timezone.localdate()
-    done = 0
-    for start in range(0, len(job.rows), BATCH):
-        batch = [_member(club, r, by=by, today=today) for r in job.rows[start : start + BATCH]]
-        bulk_create_with_history(batch, Member, batch_size=BATCH, default_user=by)
-        done += len(batch)
-        cache.set(progress_key(job.pk), done, timeout=3600)
-    job.status = ImportJob.Status.DONE
-    job.progress = job.total
-    job.created_count = done
-    job.rows = []  # the members are in the register now; keep no second copy
-    job.finished_at = timezone.now()
-    job.message = ""
-    job.save()
-
-
-def _member(club: Club, row: dict[str, Any], *, by: Any, today: datetime.date) -> Member:
-    birth_date = datetime.date.fromisoformat(row["birth_date"]) if row["birth_date"] else None
-    consent_on = datetime.date.fromisoformat(row["consent_on"]) if row["consent_on"] else None
-    joined_on = datetime.date.fromisoformat(row["joined_on"]) if row["joined_on"] else today
-    return Member(
-        club=club,
-        full_name=row["full_name"],
-        search_name=fold(row["full_name"]),
-        sex=row["sex"],
-        birth_date=birth_date,
-        birth_year=row["birth_year"],
-        ethnicity=row["ethnicity"],
-        phone=row["phone"],
-        village=row["village"] or club.village,
-        household_status=row["household_status"],
-        has_disability=row["has_disability"],
-        needs_care=row["needs_care"],
-        lives_alone=row["lives_alone"],
-        has_health_insurance=row["has_health_insurance"],
-        is_volunteer=row["is_volunteer"],
-        joined_on=joined_on,
-        consent_on=consent_on,
-        consent_method=row["consent_method"] if consent_on else "",
-        consent_recorded_by=by if consent_on else None,
-    )
 
 
 __all__ = ["ImportFileError", "import_prepare", "import_run", "import_start", "job_progress"]

@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,34 @@ from simple_history.models import HistoricalRecords
 from config.choices import ChoiceLabels
 from config.text import fold
 from members.ethnicities import ETHNICITY_CHOICES
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def on_register_q(day: datetime.date, prefix: str = "") -> models.Q:
+    """Members on the register on ``day``: joined on or before it and not left by then.
+
+    Who joined on ``day`` is on the register that day; who left on ``day`` is not (the day
+    of leaving is the first day off the register). ``prefix`` reaches the member from another
+    model (``"recipient__"``, ``"borrower__"``) for filters and SQL aggregates.
+    """
+    return models.Q(**{f"{prefix}joined_on__lte": day}) & (
+        models.Q(**{f"{prefix}left_on__isnull": True}) | models.Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
+def was_on_register(
+    joined_on: datetime.date, left_on: datetime.date | None, day: datetime.date
+) -> bool:
+    """``on_register_q`` for values already read (a member's two dates)."""
+    return joined_on <= day and (left_on is None or left_on > day)
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def on_register(self, day: datetime.date) -> "MemberQuerySet":
+        """The members on the register on ``day`` (``on_register_q``)."""
+        return self.filter(on_register_q(day))
 
 
 class Member(ChoiceLabels, models.Model):
@@ -92,7 +121,10 @@ class Member(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MemberQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who makes the next save, for its history row (set by the services).
+    _history_user: "User | None"
 
     scope_club_path = "club"
 
@@ -151,6 +183,9 @@ class Member(ChoiceLabels, models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+    def is_on_register(self, day: datetime.date) -> bool:
+        return was_on_register(self.joined_on, self.left_on, day)
 
     @property
     def age(self) -> int:
@@ -233,6 +268,8 @@ class CareAssignment(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Who makes the next save, for its history row (set by the services).
+    _history_user: "User | None"
 
     scope_club_path = "volunteer__club"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -19,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from clubs.models import Area, Club
 from members.models import CareAssignment, CompositionTarget, Member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from accounts.models import User
 
 POOR_STATUSES = (Member.Household.POOR, Member.Household.NEAR_POOR)
 
@@ -131,7 +136,7 @@ def filter_compliance(
 class Figure:
     """One line of the composition panel: value, target and whether the target is met."""
 
-    label: str
+    label: str | StrPromise
     count: int
     total: int | None  # the denominator for a share; None for a plain count
     low: int | None
@@ -269,7 +274,7 @@ def club_composition(*, club: Club, today: datetime.date | None = None) -> Compo
     return Composition.from_row(row, CompositionTarget.current())
 
 
-def area_clubs(*, area: Area, viewer: Any, dissolved: bool = False) -> QuerySet[Club]:
+def area_clubs(*, area: Area, viewer: User, dissolved: bool = False) -> QuerySet[Club]:
     """The viewer's clubs in a commune or a province (dissolved clubs left out unless asked)."""
     clubs = scoping.clubs_for(viewer)
     if not dissolved:
@@ -281,7 +286,9 @@ def area_clubs(*, area: Area, viewer: Any, dissolved: bool = False) -> QuerySet[
     return clubs.filter(commune=area)
 
 
-def area_composition(*, area: Area, viewer: Any, today: datetime.date | None = None) -> Composition:
+def area_composition(
+    *, area: Area, viewer: User, today: datetime.date | None = None
+) -> Composition:
     """Summed composition of an area's clubs: member counts in one query, club counts in one.
 
     Per-club sizes and volunteers are averaged over the clubs (a commune has no 50–70 target
@@ -308,7 +315,7 @@ def area_composition(*, area: Area, viewer: Any, today: datetime.date | None = N
 def member_list(
     *,
     club: Club,
-    viewer: Any,
+    viewer: User,
     term: str = "",
     filters: dict[str, Any] | None = None,
     today: datetime.date | None = None,
@@ -321,7 +328,7 @@ def member_list(
 def filter_members(
     qs: QuerySet[Member],
     *,
-    viewer: Any,
+    viewer: User,
     term: str = "",
     filters: dict[str, Any],
     today: datetime.date | None = None,
@@ -354,7 +361,7 @@ def filter_members(
     return qs.order_by("search_name", "pk")
 
 
-def member_detail_qs(viewer: Any) -> QuerySet[Member]:
+def member_detail_qs(viewer: User) -> QuerySet[Member]:
     return scoping.for_user(Member, viewer).select_related(
         "club", "club__commune", "previous_record__club", "consent_recorded_by"
     )
@@ -375,11 +382,7 @@ def care_assignments_for(member: Member) -> dict[str, list[CareAssignment]]:
     return {"given": given, "received": received}
 
 
-def current_care_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}end_on__isnull": True})
-
-
-def needing_care_without_volunteer(*, club: Club, viewer: Any) -> QuerySet[Member]:
+def needing_care_without_volunteer(*, club: Club, viewer: User) -> QuerySet[Member]:
     """Active members who need home care and have no current volunteer."""
     return (
         scoping.for_user(Member, viewer)
@@ -389,7 +392,7 @@ def needing_care_without_volunteer(*, club: Club, viewer: Any) -> QuerySet[Membe
     )
 
 
-def current_assignments(*, club: Club, viewer: Any) -> QuerySet[CareAssignment]:
+def current_assignments(*, club: Club, viewer: User) -> QuerySet[CareAssignment]:
     return (
         scoping.for_user(CareAssignment, viewer)
         .filter(volunteer__club=club, end_on__isnull=True)
@@ -398,7 +401,7 @@ def current_assignments(*, club: Club, viewer: Any) -> QuerySet[CareAssignment]:
     )
 
 
-def volunteers_with_load(*, club: Club, viewer: Any) -> QuerySet[Member]:
+def volunteers_with_load(*, club: Club, viewer: User) -> QuerySet[Member]:
     """Active volunteers with the number of people they currently care for."""
     return (
         scoping.for_user(Member, viewer)
@@ -410,3 +413,46 @@ def volunteers_with_load(*, club: Club, viewer: Any) -> QuerySet[Member]:
 
 def export_members(qs: QuerySet[Member]) -> QuerySet[Member]:
     return qs.select_related("club").order_by("club__name", "search_name", "pk")
+
+
+# --- What the club pages ask of the register (clubs.membership) ------------------------------
+
+
+def board_candidates(*, club: Club, viewer: User) -> QuerySet[Member]:
+    """The club's current members that the viewer may seat on its management board."""
+    return (
+        scoping.for_user(Member, viewer)
+        .filter(club=club, left_on__isnull=True)
+        .order_by("search_name")
+    )
+
+
+class ClubsMemberRegister:
+    """The member register as ``clubs.membership.MemberRegister``: installed by ``ready()``.
+
+    The club pages show composition figures and choose board members without importing this
+    app; each method is one of the selectors above.
+    """
+
+    def target(self) -> CompositionTarget:
+        return CompositionTarget.current()
+
+    def annotate(self, clubs: QuerySet[Club]) -> QuerySet[Club]:
+        return with_composition(clubs)
+
+    def filter_targets(
+        self, clubs: QuerySet[Club], *, target: CompositionTarget, meets: bool
+    ) -> QuerySet[Club]:
+        return filter_compliance(clubs, target=target, meets=meets)
+
+    def composition_of(self, club: Club, *, target: CompositionTarget) -> Composition:
+        return Composition.from_row(club, target)
+
+    def area_clubs(self, *, area: Area, viewer: User) -> QuerySet[Club]:
+        return with_composition(area_clubs(area=area, viewer=viewer))
+
+    def area_composition(self, *, area: Area, viewer: User) -> Composition:
+        return area_composition(area=area, viewer=viewer)
+
+    def board_candidates(self, *, club: Club, viewer: User) -> QuerySet[Member]:
+        return board_candidates(club=club, viewer=viewer)

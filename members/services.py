@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 from accounts import scoping
 from clubs.models import Club
 from members.models import CareAssignment, Member
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SENSITIVE_FIELDS = (
     "ethnicity",
@@ -72,7 +75,7 @@ def has_sensitive_data(member: Member) -> bool:
     )
 
 
-def _apply(member: Member, fields: dict[str, Any], *, by: Any) -> None:
+def _apply(member: Member, fields: dict[str, Any], *, by: User) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
@@ -85,7 +88,7 @@ def _apply(member: Member, fields: dict[str, Any], *, by: Any) -> None:
         member.birth_year = member.birth_date.year
 
 
-def _record_consent(member: Member, consent: Consent | None, *, by: Any) -> None:
+def _record_consent(member: Member, consent: Consent | None, *, by: User) -> None:
     if consent is not None and member.consent_on is None:
         member.consent_on = consent.on
         member.consent_method = consent.method
@@ -100,7 +103,7 @@ def _record_consent(member: Member, consent: Consent | None, *, by: Any) -> None
         )
 
 
-def _save(member: Member, *, by: Any) -> Member:
+def _save(member: Member, *, by: User) -> Member:
     member._history_user = by  # who, for django-simple-history (also outside a request)
     try:
         member.full_clean(exclude=["search_name"])
@@ -114,7 +117,7 @@ def _save(member: Member, *, by: Any) -> Member:
 
 @transaction.atomic
 def member_create(
-    *, club: Club, fields: dict[str, Any], consent: Consent | None = None, by: Any
+    *, club: Club, fields: dict[str, Any], consent: Consent | None = None, by: User
 ) -> Member:
     """Adds a member to a club's register."""
     if club.status == Club.Status.DISSOLVED:
@@ -127,7 +130,7 @@ def member_create(
 
 @transaction.atomic
 def member_update(
-    *, member: Member, fields: dict[str, Any], consent: Consent | None = None, by: Any
+    *, member: Member, fields: dict[str, Any], consent: Consent | None = None, by: User
 ) -> Member:
     """Changes a member's details (the history keeps who changed what, and when)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -137,7 +140,7 @@ def member_update(
 
 
 @transaction.atomic
-def member_leave(*, member: Member, left_on: datetime.date, reason: str, by: Any) -> Member:
+def member_leave(*, member: Member, left_on: datetime.date, reason: str, by: User) -> Member:
     """Closes a member's record: the record stays, with the date and the reason."""
     # Locked so that a transfer and a leave cannot both close the same record.
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -180,7 +183,7 @@ COPIED_ON_TRANSFER = (
 
 
 @transaction.atomic
-def member_transfer(*, member: Member, to_club: Club, on: datetime.date, by: Any) -> Member:
+def member_transfer(*, member: Member, to_club: Club, on: datetime.date, by: User) -> Member:
     """Moves a member to another club, keeping history: the old record is closed with the
     reason "transfer", a new record in the target club points back to it.
 
@@ -201,7 +204,7 @@ def member_transfer(*, member: Member, to_club: Club, on: datetime.date, by: Any
 
 @transaction.atomic
 def care_assign(
-    *, volunteer: Member, recipient: Member, start_on: datetime.date, by: Any
+    *, volunteer: Member, recipient: Member, start_on: datetime.date, by: User
 ) -> CareAssignment:
     """A volunteer starts caring for a member of the same club."""
     if volunteer.club_id != recipient.club_id:
@@ -229,7 +232,7 @@ def care_assign(
 
 
 @transaction.atomic
-def care_end(*, assignment: CareAssignment, end_on: datetime.date, by: Any) -> CareAssignment:
+def care_end(*, assignment: CareAssignment, end_on: datetime.date, by: User) -> CareAssignment:
     assignment = CareAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end_on is not None:
         raise MembersError(_("This care assignment has already ended."))
@@ -242,7 +245,7 @@ def care_end(*, assignment: CareAssignment, end_on: datetime.date, by: Any) -> C
 
 
 @transaction.atomic
-def consent_withdraw(*, member: Member, by: Any) -> Member:
+def consent_withdraw(*, member: Member, by: User) -> Member:
     """The member withdraws consent: sensitive fields are emptied in the same save."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     member.ethnicity = ""

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from members.imports import import_run
+from members.import_commit import import_run
 
 
 @shared_task(time_limit=600, soft_time_limit=570)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import scoping
+from accounts.http import AuthenticatedHttpRequest
 from clubs.history import history_entries
 from clubs.models import Area, Club
-from clubs.views import form_errors
-from config.ui import paginate, search_term
+from config.ui import errors_to_form, form_page, paginate, search_term
 from members import selectors, services
 from members.excel import ImportFileError, export_workbook, template_workbook
 from members.forms import (
@@ -34,12 +34,11 @@ from members.forms import (
 from members.imports import import_prepare, import_start, job_progress
 from members.models import CareAssignment, ImportJob, Member
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 200
-
-
-def _form_page(request: HttpRequest, **context: Any) -> HttpResponse:
-    return render(request, "components/form_page.html", context)
 
 
 # --- The register ----------------------------------------------------------------------------
@@ -47,7 +46,7 @@ def _form_page(request: HttpRequest, **context: Any) -> HttpResponse:
 
 @login_required
 @require_safe
-def member_list(request: HttpRequest, club_id: int) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=club_id)
     filter_form = MemberFilterForm(request.GET or None, user=request.user)
     qs = selectors.member_list(
@@ -68,7 +67,7 @@ def member_list(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def member_create(request: HttpRequest, club_id: int) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
     form = MemberForm(request.POST or None, user=request.user, club=club)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +76,7 @@ def member_create(request: HttpRequest, club_id: int) -> HttpResponse:
                 club=club, fields=form.member_fields(), consent=form.consent(), by=request.user
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("%(name)s added to the register.") % {"name": member})
             if "add_another" in request.POST:
@@ -99,7 +98,7 @@ def member_create(request: HttpRequest, club_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = scoping.get_for_user(selectors.member_detail_qs(request.user), request.user, pk=pk)
     sensitive = scoping.can_see_sensitive(request.user)
     staff = scoping.is_staff_role(request.user)
@@ -126,7 +125,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = scoping.get_for_user(
         Member.objects.select_related("club", "consent_recorded_by"),
         request.user,
@@ -134,89 +133,70 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         write=True,
     )
     form = MemberForm(request.POST or None, instance=member, user=request.user, club=member.club)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                member=member, fields=form.member_fields(), consent=form.consent(), by=request.user
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Member details saved."))
-            return redirect("members:member_detail", pk=member.pk)
-    return render(
+    return form_page(
         request,
-        "members/member_form.html",
-        {
-            "title": _("Edit member"),
-            "subtitle": member.full_name,
-            "form": form,
-            "club": member.club,
-            "member": member,
-            "cancel_url": reverse("members:member_detail", args=[member.pk]),
-        },
+        form,
+        save=lambda: services.member_update(
+            member=member, fields=form.member_fields(), consent=form.consent(), by=request.user
+        ),
+        success=_("Member details saved."),
+        next_url=reverse("members:member_detail", args=[member.pk]),
+        template="members/member_form.html",
+        title=_("Edit member"),
+        subtitle=member.full_name,
+        club=member.club,
+        member=member,
+        cancel_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 
 @login_required
-def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def member_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member leaves: the record stays, closed with the date and the reason."""
     member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
     form = LeaveForm(request.POST or None)
     if member.left_on:
         messages.info(request, _("This member has already left the club."))
         return redirect("members:member_detail", pk=member.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(
-                member=member,
-                left_on=form.cleaned_data["left_on"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has left the club.") % {"name": member})
-            return redirect("members:member_list", club_id=member.club_id)
-    return _form_page(
+    return form_page(
         request,
+        form,
+        save=lambda: services.member_leave(
+            member=member,
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        ),
+        success=_("%(name)s has left the club.") % {"name": member},
+        next_url=reverse("members:member_list", args=[member.club_id]),
         title=_("Member leaves the club"),
         subtitle=member.full_name,
-        form=form,
         submit_label=_("Record leaving"),
         cancel_url=reverse("members:member_detail", args=[member.pk]),
     )
 
 
 @login_required
-def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def member_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Moves a member to another club in the user's area, keeping the old record."""
     member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
     if member.left_on:
         messages.info(request, _("This member has already left the club."))
         return redirect("members:member_detail", pk=member.pk)
     form = TransferForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.member_transfer(
-                member=member,
-                to_club=form.cleaned_data["to_club"],
-                on=form.cleaned_data["on"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s moved to %(club)s.") % {"name": new, "club": new.club}
-            )
-            return redirect("members:member_detail", pk=new.pk)
-    return _form_page(
+    return form_page(
         request,
+        form,
+        save=lambda: services.member_transfer(
+            member=member,
+            to_club=form.cleaned_data["to_club"],
+            on=form.cleaned_data["on"],
+            by=request.user,
+        ),
+        success=lambda new: _("%(name)s moved to %(club)s.") % {"name": new, "club": new.club},
+        next_url=lambda new: reverse("members:member_detail", args=[new.pk]),
         title=_("Move to another club"),
         subtitle=member.full_name,
-        form=form,
         submit_label=_("Move"),
         cancel_url=reverse("members:member_detail", args=[member.pk]),
     )
@@ -226,7 +206,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def care_list(request: HttpRequest, club_id: int) -> HttpResponse:
+def care_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """Volunteers, who they care for, and who needs care but has no volunteer."""
     club = scoping.get_for_user(Club, request.user, pk=club_id)
     if not scoping.can_see_sensitive(request.user):
@@ -238,7 +218,7 @@ def care_list(request: HttpRequest, club_id: int) -> HttpResponse:
         try:
             services.care_assign(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Volunteer assigned."))
             return redirect("members:care_list", club_id=club.pk)
@@ -260,7 +240,7 @@ def care_list(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def care_end(request: HttpRequest, pk: int) -> HttpResponse:
+def care_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = scoping.get_for_user(
         CareAssignment.objects.select_related("volunteer", "recipient"),
         request.user,
@@ -268,23 +248,19 @@ def care_end(request: HttpRequest, pk: int) -> HttpResponse:
         write=True,
     )
     form = CareEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.care_end(
-                assignment=assignment, end_on=form.cleaned_data["end_on"], by=request.user
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("Care assignment ended."))
-            return redirect("members:care_list", club_id=assignment.volunteer.club_id)
-    return _form_page(
+    care_list = reverse("members:care_list", args=[assignment.volunteer.club_id])
+    return form_page(
         request,
+        form,
+        save=lambda: services.care_end(
+            assignment=assignment, end_on=form.cleaned_data["end_on"], by=request.user
+        ),
+        success=_("Care assignment ended."),
+        next_url=care_list,
         title=_("End a care assignment"),
         subtitle=str(assignment),
-        form=form,
         submit_label=_("End"),
-        cancel_url=reverse("members:care_list", args=[assignment.volunteer.club_id]),
+        cancel_url=care_list,
     )
 
 
@@ -293,14 +269,14 @@ def care_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-thanh-vien.xlsx"'
     return response
 
 
 @login_required
-def import_upload(request: HttpRequest, club_id: int) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -323,7 +299,7 @@ def import_upload(request: HttpRequest, club_id: int) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The checked rows and their problems; POST adds them all (or none)."""
     job = scoping.get_for_user(
         ImportJob.objects.select_related("club"),
@@ -362,7 +338,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by htmx every second while the import runs."""
     job = scoping.get_for_user(ImportJob.objects.select_related("club"), request.user, pk=pk)
     return render(
@@ -370,7 +346,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _xlsx_response(members: Any, *, user: Any, filename: str) -> HttpResponse:
+def _xlsx_response(members: Any, *, user: User, filename: str) -> HttpResponse:
     buf = io.BytesIO()
     export_workbook(
         members.iterator(chunk_size=2000), sensitive=scoping.can_see_sensitive(user), out=buf
@@ -382,7 +358,7 @@ def _xlsx_response(members: Any, *, user: Any, filename: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def club_export(request: HttpRequest, club_id: int) -> HttpResponse:
+def club_export(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """The club's register as .xlsx, with the list's search and filters applied."""
     club = scoping.get_for_user(Club, request.user, pk=club_id)
     filters = MemberFilterForm(request.GET or None, user=request.user).values()
@@ -396,7 +372,7 @@ def club_export(request: HttpRequest, club_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def area_export(request: HttpRequest, pk: int) -> HttpResponse:
+def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every current member of the viewer's clubs in a commune or province, as .xlsx."""
     area = scoping.get_for_user(Area, request.user, pk=pk)
     clubs = selectors.area_clubs(area=area, viewer=request.user, dissolved=True)
@@ -412,7 +388,7 @@ def area_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The member withdraws consent: the sensitive fields are cleared, the record stays."""
     member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
     services.consent_withdraw(member=member, by=request.user)

@@ -7,15 +7,21 @@ tab / carriage-return variants) are neutralised with a leading apostrophe.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import IO, Any
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.selectors import Dashboard, Figures
+from reports.models import ExportJob
+from reports.periods import Period
+from reports.selectors import Dashboard, Figures, dashboard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -133,7 +139,7 @@ def write_workbook(
 ) -> None:
     """One sheet per topic: a row per commune (or club), then the total."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook opens on
     topics = _topics()
     area_name = str(board.area) if board.area else _("Whole country")
     child_header = {"province": _("Province"), "commune": _("Commune/ward"), "club": _("Club")}[
@@ -166,3 +172,35 @@ def write_workbook(
         if progress is not None:
             progress(round(100 * n / len(topics)))
     wb.save(out)
+
+
+def export_build(*, job_id: int) -> bool:
+    """Build a queued export. Claims it with a conditional UPDATE, so running it twice (a
+    retried task) builds it once. Returns whether this call built it."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, progress=0
+    )
+    if not claimed:
+        return False
+    job = ExportJob.objects.select_related("area").get(pk=job_id)
+    try:
+        period = Period(job.year, job.month, timezone.localdate())
+        board = dashboard(area=job.area, period=period)
+
+        def progress(percent: int) -> None:
+            ExportJob.objects.filter(pk=job_id).update(progress=min(percent, 99))
+
+        buf = io.BytesIO()
+        write_workbook(board, buf, progress)
+        name = f"{slugify(job.area.name) or 'area'}-{job.period_param}.xlsx"
+        job.file.save(name, ContentFile(buf.getvalue()), save=False)
+        job.status = ExportJob.Status.DONE
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "progress", "finished_at"])
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    return True

@@ -111,7 +111,7 @@ class ClubMonthActivity(models.Model):
     )
     commune = models.ForeignKey("clubs.Area", on_delete=models.CASCADE, related_name="+")
     activity_area = models.ForeignKey(
-        "clubs.ActivityArea", on_delete=models.CASCADE, related_name="+"
+        "month.ActivityArea", on_delete=models.CASCADE, related_name="+"
     )
     ym = models.PositiveIntegerField()
     activities = models.PositiveIntegerField(default=0)

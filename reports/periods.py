@@ -1,76 +1,27 @@
-"""Months as integers (``ym`` = year * 100 + month) and the period a dashboard shows."""
+"""The period a dashboard shows (a month or a year) and the months of its history.
+
+Months are ``ym`` integers (``config.months``)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
+
+from config.months import label, months_between, shift, split, ym_of, ym_of_date
+from month.schedule import report_deadline
 
 # How far back summaries are kept, rebuilt and offered in the period picker.
 HISTORY_MONTHS = 24
-
-
-def ym_of(year: int, month: int) -> int:
-    return year * 100 + month
-
-
-def split(ym: int) -> tuple[int, int]:
-    return divmod(ym, 100)
-
-
-def shift(ym: int, months: int) -> int:
-    year, month = split(ym)
-    index = year * 12 + month - 1 + months
-    y, m = divmod(index, 12)
-    return ym_of(y, m + 1)
-
-
-def ym_of_date(day: datetime.date) -> int:
-    return ym_of(day.year, day.month)
 
 
 def current_ym(today: datetime.date | None = None) -> int:
     return ym_of_date(today or timezone.localdate())
 
 
-def first_day(ym: int) -> datetime.date:
-    year, month = split(ym)
-    return datetime.date(year, month, 1)
-
-
-def last_day(ym: int) -> datetime.date:
-    year, month = split(ym)
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def months_between(start: int, end: int) -> list[int]:
-    """Every ym from ``start`` to ``end`` inclusive (empty if start > end)."""
-    out = []
-    ym = start
-    while ym <= end:
-        out.append(ym)
-        ym = shift(ym, 1)
-    return out
-
-
 def history_start(today: datetime.date | None = None) -> int:
     return shift(current_ym(today), -(HISTORY_MONTHS - 1))
-
-
-def report_deadline(ym: int) -> datetime.date:
-    """The day a month's report is due: the configured day of the following month."""
-    nxt = shift(ym, 1)
-    year, month = split(nxt)
-    day = min(settings.ISHC_REPORT_DEADLINE_DAY, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
-
-
-def label(ym: int) -> str:
-    year, month = split(ym)
-    return f"{month:02d}/{year}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +87,7 @@ class Period:
     @property
     def due_months(self) -> list[int]:
         """Months of the period whose report deadline has passed."""
-        return [ym for ym in self.months if report_deadline(ym) < self.today]
+        return [ym for ym in self.months if report_deadline(*split(ym)) < self.today]
 
     @property
     def param(self) -> str:

@@ -14,17 +14,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from clubs.models import Area, Club
+from config.months import label as month_label
+from config.months import shift, split
 from members.models import CompositionTarget
+from month.schedule import report_deadline
 from reports import periods
 from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary
 from reports.periods import Period
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Decision 1336: at least half of the members get a loan.
 BORROWER_TARGET = 50
@@ -230,7 +236,7 @@ class Dashboard:
         return [
             {
                 "ym": ym,
-                "label": periods.label(ym),
+                "label": month_label(ym),
                 "met": self.totals[f"met_{i}"],
                 "active": self.totals[f"active_{i}"],
                 "share": _pct(self.totals[f"met_{i}"], self.totals[f"active_{i}"]),
@@ -380,8 +386,8 @@ LIST_FIGURES = (
 
 
 def figure_clubs(
-    *, viewer: Any, area: Area | None, period: Period, figure: str
-) -> QuerySet[dict[str, Any]]:
+    *, viewer: User, area: Area | None, period: Period, figure: str
+) -> QuerySet[ClubMonthSummary, dict[str, Any]]:
     """The clubs behind one figure of an area, with what each contributes (two queries with
     pagination: count and page)."""
     agg = aggregates(period)[figure]
@@ -412,15 +418,15 @@ def communes_without_club(*, area: Area, period: Period) -> QuerySet[Area]:
 
 
 def club_health(
-    *, viewer: Any, area: Area | None, period: Period, target: CompositionTarget
-) -> QuerySet[dict[str, Any]]:
+    *, viewer: User, area: Area | None, period: Period, target: CompositionTarget
+) -> QuerySet[ClubMonthSummary, dict[str, Any]]:
     """Active clubs that need help, the most reasons first. Reasons: no meeting in the last
     two months, a late report in the last three due months, PAR30 above 10 %, fewer home-care
     volunteers than the target, fewer members than three months before."""
     now = period.stock_ym
-    before, three_ago = periods.shift(now, -1), periods.shift(now, -3)
-    window = [three_ago, periods.shift(now, -2), before, now]
-    due = [ym for ym in window[1:] if periods.report_deadline(ym) < period.today]
+    before, three_ago = shift(now, -1), shift(now, -3)
+    window = [three_ago, shift(now, -2), before, now]
+    due = [ym for ym in window[1:] if report_deadline(*split(ym)) < period.today]
     late = Q(counted=True, active=1, ym__in=due) & (
         Q(report_status__in=NOT_SUBMITTED) | Q(report_late_submission=True)
     )
@@ -475,7 +481,7 @@ def club_health(
 def club_months(*, club: Club, months: int = 12) -> list[ClubMonthSummary]:
     """The club's last ``months`` summary rows, oldest first (one query)."""
     end = periods.current_ym()
-    start = periods.shift(end, -(months - 1))
+    start = shift(end, -(months - 1))
     return list(
         ClubMonthSummary.objects.filter(club=club, ym__gte=start, ym__lte=end).order_by("ym")
     )

@@ -30,7 +30,7 @@ def _dated(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _attendance(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from clubs.models_month import Meeting
+    from month.models import Meeting
 
     row = Meeting.objects.filter(pk=instance.meeting_id).values("club_id", "date").first()
     if row:
@@ -157,23 +157,20 @@ def _training(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Hook the handlers to the other apps' models (those present)."""
+    """Hook the handlers to the other apps' models."""
     from django.apps import apps
 
     def hook(label: str, handler: Any, *, delete: bool = True) -> None:
-        try:
-            model = apps.get_model(label)
-        except LookupError:  # an app still being written
-            return
+        model = apps.get_model(label)
         uid = f"reports-summary-{label}"
         post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         if delete:
             post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
 
-    for label in ("clubs.Meeting", "clubs.HealthCheck", "clubs.Activity", "clubs.HomeCareVisit"):
+    for label in ("month.Meeting", "month.HealthCheck", "month.Activity", "month.HomeCareVisit"):
         hook(label, _dated)
-    hook("clubs.Attendance", _attendance)
-    hook("clubs.MonthlyReport", _monthly_report)
+    hook("month.Attendance", _attendance)
+    hook("month.MonthlyReport", _monthly_report)
     hook("clubs.Club", _club, delete=False)
     hook("clubs.BoardPosition", _board)
     hook("members.Member", _member)
@@ -185,13 +182,9 @@ def connect() -> None:
     hook("trainings.Participant", _participant)
     hook("trainings.SessionAttendance", _session_attendance)
     hook("trainings.Training", _training)
-    try:
-        activity = apps.get_model("clubs.Activity")
-    except LookupError:
-        return
     m2m_changed.connect(
         _activity_areas,
-        sender=activity.areas.through,
+        sender=apps.get_model("month.Activity").areas.through,
         dispatch_uid="reports-summary-activity-areas",
         weak=False,
     )

@@ -29,31 +29,24 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.utils import timezone
 
 from clubs.models import Area, BoardPosition, Club
-from clubs.models_month import (
-    HIGH_DIASTOLIC,
-    HIGH_SYSTOLIC,
+from config.months import first_day, last_day, months_between, shift, split, ym_of, ym_of_date
+from funds.models import Fund, Installment, LedgerEntry, Loan, Repayment
+from members.models import CareAssignment, Member, on_register_q, was_on_register
+from members.selectors import older_q
+from month import figures
+from month.models import (
     Activity,
-    Attendance,
     HealthCheck,
     HomeCareVisit,
     Meeting,
     MonthlyReport,
 )
-from members.models import CareAssignment, Member
+from month.schedule import report_late_from
 from reports import pagecache, periods
 from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary, SummaryDirty
-
-try:  # The funds and trainings apps are built alongside this one.
-    from funds.models import Fund, Installment, LedgerEntry, Loan, Repayment
-except ImportError:  # pragma: no cover
-    Fund = Installment = LedgerEntry = Loan = Repayment = None  # type: ignore[assignment,misc]
-try:
-    from trainings.models import Participant, SessionAttendance, Training
-except ImportError:  # pragma: no cover
-    Participant = SessionAttendance = Training = None  # type: ignore[assignment,misc]
+from trainings.models import Participant, SessionAttendance, Training
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +55,6 @@ AREA_BATCH = 500
 MONTH_BATCH = 12
 PAR_DAYS = 30  # as funds.selectors.PAR_DAYS: more than 30 days late is at risk
 POOR = (Member.Household.POOR, Member.Household.NEAR_POOR)
-HIGH_Q = Q(systolic__gte=HIGH_SYSTOLIC) | Q(diastolic__gte=HIGH_DIASTOLIC)
 FUND_KINDS = ("revolving", "operating", "care", "other")
 
 
@@ -105,9 +97,9 @@ def _queue(keys: set[tuple[str, int, int]]) -> None:
 def _months_since(since: datetime.date | None, until: datetime.date | None) -> list[int]:
     today_ym = periods.current_ym()
     start = periods.history_start()
-    first = max(periods.ym_of_date(since), start) if since else start
-    last = min(periods.ym_of_date(until), today_ym) if until else today_ym
-    return periods.months_between(first, last)
+    first = max(ym_of_date(since), start) if since else start
+    last = min(ym_of_date(until), today_ym) if until else today_ym
+    return months_between(first, last)
 
 
 def mark_club(
@@ -166,8 +158,8 @@ def _rectangles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
     for ident, yms in by_id.items():
         by_months[frozenset(yms)].append(ident)
     out = []
-    for yms, ids in by_months.items():
-        months = sorted(yms)
+    for same_months, ids in by_months.items():
+        months = sorted(same_months)
         ids.sort()
         for i in range(0, len(months), MONTH_BATCH):
             out.append((ids, months[i : i + MONTH_BATCH]))
@@ -216,14 +208,13 @@ def ensure_current_month(today: datetime.date | None = None) -> int:
         pk__in=ClubMonthSummary.objects.filter(ym=ym).values("club_id")
     ).values_list("pk", flat=True)
     rows = [SummaryDirty(club_id=pk, ym=ym) for pk in missing_clubs]
-    if Fund is not None:
-        missing_areas = (
-            Fund.objects.filter(owner_area__isnull=False)
-            .exclude(owner_area_id__in=AreaMonthSummary.objects.filter(ym=ym).values("area_id"))
-            .values_list("owner_area_id", flat=True)
-            .distinct()
-        )
-        rows += [SummaryDirty(area_id=pk, ym=ym) for pk in missing_areas]
+    missing_areas = (
+        Fund.objects.filter(owner_area__isnull=False)
+        .exclude(owner_area_id__in=AreaMonthSummary.objects.filter(ym=ym).values("area_id"))
+        .values_list("owner_area_id", flat=True)
+        .distinct()
+    )
+    rows += [SummaryDirty(area_id=pk, ym=ym) for pk in missing_areas]
     SummaryDirty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
 
@@ -236,7 +227,7 @@ def rebuild(
     of those months are replaced (the nightly safety net). Returns the club-month rows written.
     """
     end = periods.current_ym()
-    yms = periods.months_between(periods.shift(end, -(months - 1)), end)
+    yms = months_between(shift(end, -(months - 1)), end)
     if club_id is None:
         if wipe:
             ClubMonthSummary.objects.all().delete()
@@ -269,33 +260,6 @@ def rebuild(
 # --- computing ------------------------------------------------------------------------------
 
 
-def _on_register(last: datetime.date, prefix: str = "") -> Q:
-    """Members on the register at the end of a day: joined by then and not yet left."""
-    return Q(**{f"{prefix}joined_on__lte": last}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": last})
-    )
-
-
-def _older(last: datetime.date) -> Q:
-    """Older on ``last`` (the members app's rule: by birth date, else by year of birth)."""
-    try:
-        from members.selectors import older_q
-    except ImportError:  # pragma: no cover
-        older_q = None
-    if older_q is not None:
-        return older_q("", last)
-    from django.conf import settings
-
-    age = settings.ISHC_OLDER_AGE
-    try:
-        latest = last.replace(year=last.year - age)
-    except ValueError:
-        latest = last.replace(year=last.year - age, day=28)
-    return Q(birth_date__isnull=False, birth_date__lte=latest) | Q(
-        birth_date__isnull=True, birth_year__lte=last.year - age
-    )
-
-
 def _by_month(qs: Any, date_field: str, group: Iterable[str], **aggregates: Any) -> Any:
     """``qs`` grouped by ``group`` and the year and month of ``date_field``."""
     return (
@@ -307,7 +271,7 @@ def _by_month(qs: Any, date_field: str, group: Iterable[str], **aggregates: Any)
 
 
 def _window(yms: list[int]) -> tuple[datetime.date, datetime.date]:
-    return periods.first_day(yms[0]), periods.last_day(yms[-1])
+    return first_day(yms[0]), last_day(yms[-1])
 
 
 def _trained_participants() -> Any:
@@ -323,7 +287,7 @@ def _carry_forward(
     """Monthly net amounts (rows with yy, mm, s) -> running totals at the end of each ym."""
     out: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(yms))
     for r in rows:
-        ym = periods.ym_of(r["yy"], r["mm"])
+        ym = ym_of(r["yy"], r["mm"])
         totals = out[tuple(r[f] for f in key_fields)]
         for i, target in enumerate(yms):
             if ym <= target:
@@ -346,37 +310,38 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
         return 0
     ids = [c["pk"] for c in clubs]
     start, end = _window(yms)
-    lasts = [periods.last_day(ym) for ym in yms]
+    lasts = [last_day(ym) for ym in yms]
     index = {ym: i for i, ym in enumerate(yms)}
     fig: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)  # (club, ym) -> figures
 
     def put_monthly(rows: Iterable[dict[str, Any]], club_field: str, names: dict[str, str]) -> None:
         for r in rows:
-            ym = periods.ym_of(r["yy"], r["mm"])
+            ym = ym_of(r["yy"], r["mm"])
             if ym in index:
                 target = fig[(r[club_field], ym)]
                 for src, dst in names.items():
                     target[dst] = r[src] or 0
 
-    # Members: stocks at each month's end and movements, one column per month.
+    # Members: stocks at each month's end and movements, one column per month; the register
+    # and the movements as the monthly report counts them (month.figures.members).
     stock = {
-        "members": lambda last: Q(),
         "women": lambda last: Q(sex=Member.Sex.FEMALE),
-        "older": _older,
+        "older": lambda last: older_q("", last),
         "poor": lambda last: Q(household_status__in=POOR),
         "volunteers": lambda last: Q(is_volunteer=True),
         "needing_care": lambda last: Q(needs_care=True),
     }
     aggs: dict[str, Any] = {}
     for i, ym in enumerate(yms):
-        first, last = periods.first_day(ym), lasts[i]
+        first, last = first_day(ym), lasts[i]
+        for name, agg in figures.members(first, last).items():
+            aggs[f"{name}_{i}"] = agg
         for name, cond in stock.items():
-            aggs[f"{name}_{i}"] = Count("pk", filter=_on_register(last) & cond(last))
-        aggs[f"joined_{i}"] = Count("pk", filter=Q(joined_on__range=(first, last)))
-        aggs[f"left_{i}"] = Count("pk", filter=Q(left_on__range=(first, last)))
+            aggs[f"{name}_{i}"] = Count("pk", filter=on_register_q(last) & cond(last))
     for r in Member.objects.filter(club_id__in=ids).order_by().values("club_id").annotate(**aggs):
         for i, ym in enumerate(yms):
             target = fig[(r["club_id"], ym)]
+            target["members"] = r[f"at_end_{i}"]
             for name in (*stock, "joined", "left"):
                 target[name] = r[f"{name}_{i}"]
 
@@ -387,7 +352,7 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
             distinct=True,
             filter=Q(start_on__lte=last)
             & (Q(end_on__isnull=True) | Q(end_on__gte=last))
-            & _on_register(last, "recipient__"),
+            & on_register_q(last, "recipient__"),
         )
         for i, last in enumerate(lasts)
     }
@@ -400,66 +365,39 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
         for i, ym in enumerate(yms):
             fig[(r["recipient__club_id"], ym)]["cared_for"] = r[f"cared_{i}"]
 
-    # Flows in the month.
+    # Flows in the month, with the monthly report's aggregates (month.figures).
     in_window = Q(date__gte=start, date__lte=end)
-    put_monthly(
-        _by_month(
-            Meeting.objects.filter(in_window, club_id__in=ids, status=Meeting.Status.HELD),
-            "date",
-            ["club_id"],
-            n=Count("pk"),
+    flows: list[
+        tuple[
+            type[Meeting | HealthCheck | Activity | HomeCareVisit], dict[str, Any], dict[str, str]
+        ]
+    ] = [
+        (Meeting, figures.meetings(), {"held": "meetings_held"}),
+        (HealthCheck, figures.health(), {"measured": "health_checked", "high": "health_high"}),
+        (
+            Activity,
+            figures.activities(),
+            {"count": "activities", "participants": "activity_participants"},
         ),
-        "club_id",
-        {"n": "meetings_held"},
+        (HomeCareVisit, figures.visits(), {"count": "visits", "people": "visited"}),
+    ]
+    for model, aggregates, names in flows:
+        rows = _by_month(
+            model.objects.filter(in_window, club_id__in=ids), "date", ["club_id"], **aggregates
+        )
+        put_monthly(rows, "club_id", names)
+    attendance = _by_month(
+        figures.held_attendance().filter(
+            meeting__club_id__in=ids, meeting__date__gte=start, meeting__date__lte=end
+        ),
+        "meeting__date",
+        ["meeting__club_id"],
+        **figures.attendance(),
     )
     put_monthly(
-        _by_month(
-            Attendance.objects.filter(
-                meeting__club_id__in=ids,
-                meeting__status=Meeting.Status.HELD,
-                meeting__date__gte=start,
-                meeting__date__lte=end,
-            ),
-            "meeting__date",
-            ["meeting__club_id"],
-            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
-            marked=Count("pk"),
-        ),
+        ({**r, "marked": r["present"] + r["absent"] + r["excused"]} for r in attendance),
         "meeting__club_id",
         {"present": "attendance_present", "marked": "attendance_marked"},
-    )
-    put_monthly(
-        _by_month(
-            HealthCheck.objects.filter(in_window, club_id__in=ids),
-            "date",
-            ["club_id"],
-            checked=Count("member", distinct=True),
-            high=Count("member", distinct=True, filter=HIGH_Q),
-        ),
-        "club_id",
-        {"checked": "health_checked", "high": "health_high"},
-    )
-    put_monthly(
-        _by_month(
-            Activity.objects.filter(in_window, club_id__in=ids),
-            "date",
-            ["club_id"],
-            n=Count("pk"),
-            p=Sum("participant_count"),
-        ),
-        "club_id",
-        {"n": "activities", "p": "activity_participants"},
-    )
-    put_monthly(
-        _by_month(
-            HomeCareVisit.objects.filter(in_window, club_id__in=ids),
-            "date",
-            ["club_id"],
-            n=Count("pk"),
-            people=Count("recipient", distinct=True),
-        ),
-        "club_id",
-        {"n": "visits", "people": "visited"},
     )
     activity_rows = list(
         _by_month(
@@ -478,35 +416,26 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
     # The month's report.
     month_q = Q()
     for ym in yms:
-        year, month = periods.split(ym)
+        year, month = split(ym)
         month_q |= Q(year=year, month=month)
-    for r in MonthlyReport.objects.filter(month_q, club_id__in=ids).values(
+    for report in MonthlyReport.objects.filter(month_q, club_id__in=ids).values(
         "club_id", "year", "month", "status", "submitted_at"
     ):
-        ym = periods.ym_of(r["year"], r["month"])
-        # As clubs.selectors_month.late_reports: submitted after the deadline day is late.
-        deadline_end = timezone.make_aware(
-            datetime.datetime.combine(
-                periods.report_deadline(ym) + datetime.timedelta(days=1), datetime.time.min
-            )
-        )
-        late = r["submitted_at"] is not None and r["submitted_at"] >= deadline_end
-        target = fig[(r["club_id"], ym)]
-        target["report_status"] = r["status"]
+        ym = ym_of(report["year"], report["month"])
+        late_from = report_late_from(report["year"], report["month"])
+        late = report["submitted_at"] is not None and report["submitted_at"] >= late_from
+        target = fig[(report["club_id"], ym)]
+        target["report_status"] = report["status"]
         target["report_late_submission"] = late
 
-    if LedgerEntry is not None:
-        _fund_balances("fund__club_id", ids, yms, end, fig)
-
-    if Loan is not None:
-        _loans(ids, yms, lasts, fig)
-    if Participant is not None:
-        _trainings(ids, yms, lasts, start, end, fig)
+    _fund_balances("fund__club_id", ids, yms, end, fig)
+    _loans(ids, yms, lasts, fig)
+    _trainings(ids, yms, lasts, start, end, fig)
 
     rows = []
     for c in clubs:
         for i, ym in enumerate(yms):
-            first, last = periods.first_day(ym), lasts[i]
+            first, last = first_day(ym), lasts[i]
             status = c["status"]
             if c["status_changed_on"] and c["status_changed_on"] > last:
                 status = Club.Status.ACTIVE  # the change came later: it was running then
@@ -518,8 +447,8 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
                     club_id=c["pk"],
                     province_id=c["commune__province_id"],
                     commune_id=c["commune_id"],
-                    year=periods.split(ym)[0],
-                    month=periods.split(ym)[1],
+                    year=split(ym)[0],
+                    month=split(ym)[1],
                     ym=ym,
                     counted=counted,
                     active=int(counted and status == Club.Status.ACTIVE),
@@ -528,19 +457,19 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
                 )
             )
     places = {c["pk"]: (c["commune__province_id"], c["commune_id"]) for c in clubs}
-    counted = {(r.club_id, r.ym) for r in rows if r.counted}
+    counted_months = {(r.club_id, r.ym) for r in rows if r.counted}
     activities = [
         ClubMonthActivity(
             club_id=r["activity__club_id"],
             province_id=places[r["activity__club_id"]][0],
             commune_id=places[r["activity__club_id"]][1],
             activity_area_id=r["activityarea_id"],
-            ym=periods.ym_of(r["yy"], r["mm"]),
+            ym=ym_of(r["yy"], r["mm"]),
             activities=r["n"],
             participants=r["p"] or 0,
         )
         for r in activity_rows
-        if (r["activity__club_id"], periods.ym_of(r["yy"], r["mm"])) in counted
+        if (r["activity__club_id"], ym_of(r["yy"], r["mm"])) in counted_months
     ]
     with transaction.atomic():
         ClubMonthSummary.objects.filter(club_id__in=ids, ym__in=yms).delete()
@@ -637,26 +566,28 @@ def _loans(
     borrowers: dict[tuple[int, int], set[int]] = defaultdict(set)
     for loan in loans:
         club_id = loan["fund__club_id"]
+        disbursed_on, closed_on = loan["disbursed_on"], loan["closed_on"]
+        if disbursed_on is None:  # never: the query takes disbursed loans only
+            continue
         d, p = due.get(loan["pk"], {}), paid.get(loan["pk"], {})
         for i, ym in enumerate(yms):
             last = lasts[i]
-            if loan["disbursed_on"] > last:
+            if disbursed_on > last:
                 continue
             target = fig[(club_id, ym)]
-            if loan["disbursed_on"] >= periods.first_day(ym):
+            if disbursed_on >= first_day(ym):
                 target["loans_disbursed"] = target.get("loans_disbursed", 0) + 1
                 target["loans_disbursed_amount"] = (
                     target.get("loans_disbursed_amount", 0) + loan["principal"]
                 )
-            written_off = loan["status"] == Loan.Status.WRITTEN_OFF and loan["closed_on"]
-            if written_off and loan["closed_on"] <= last:
+            written_off = loan["status"] == Loan.Status.WRITTEN_OFF
+            if written_off and closed_on and closed_on <= last:
                 continue  # out of the portfolio from its write-off (Loan.written_off_by)
             outstanding = loan["principal"] - (p.get(f"p{i}") or 0)
             target["loans_outstanding"] = target.get("loans_outstanding", 0) + outstanding
             if outstanding > 0 and (d.get(f"d{i}") or 0) > (p.get(f"a{i}") or 0):
                 target["loans_at_risk"] = target.get("loans_at_risk", 0) + outstanding
-            joined, left = loan["borrower__joined_on"], loan["borrower__left_on"]
-            if joined <= last and (left is None or left > last):
+            if was_on_register(loan["borrower__joined_on"], loan["borrower__left_on"], last):
                 borrowers[(club_id, ym)].add(loan["borrower_id"])
     for key, people in borrowers.items():
         fig[key]["borrowers"] = len(people)
@@ -703,7 +634,7 @@ def _trainings(
         ["member__club_id"],
         n=Count("member", distinct=True),
     ):
-        ym = periods.ym_of(r["yy"], r["mm"])
+        ym = ym_of(r["yy"], r["mm"])
         if ym in index:
             fig[(r["member__club_id"], ym)]["members_trained"] = r["n"]
 
@@ -727,21 +658,19 @@ def compute_areas(area_ids: list[int], yms: list[int]) -> int:
         return 0
     start, end = _window(yms)
     fig: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    if LedgerEntry is not None:
-        _fund_balances("fund__owner_area_id", ids, yms, end, fig)
-    if Participant is not None:
-        index = set(yms)
-        for r in _by_month(
-            _trained_participants()
-            .annotate(counted_in=participant_area())
-            .filter(counted_in__in=ids, training__ends_on__gte=start, training__ends_on__lte=end),
-            "training__ends_on",
-            ["counted_in"],
-            n=Count("pk"),
-        ):
-            ym = periods.ym_of(r["yy"], r["mm"])
-            if ym in index:
-                fig[(r["counted_in"], ym)]["trained_people"] = r["n"]
+    _fund_balances("fund__owner_area_id", ids, yms, end, fig)
+    index = set(yms)
+    for r in _by_month(
+        _trained_participants()
+        .annotate(counted_in=participant_area())
+        .filter(counted_in__in=ids, training__ends_on__gte=start, training__ends_on__lte=end),
+        "training__ends_on",
+        ["counted_in"],
+        n=Count("pk"),
+    ):
+        ym = ym_of(r["yy"], r["mm"])
+        if ym in index:
+            fig[(r["counted_in"], ym)]["trained_people"] = r["n"]
     rows = []
     for (area_id, ym), values in fig.items():
         if not any(values.values()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reports import services, summary
+from reports import exports, summary
 
 
 @shared_task(name="reports.tasks.refresh_summaries", time_limit=300, soft_time_limit=280)
@@ -28,4 +28,4 @@ def rebuild_recent_summaries() -> int:
 
 @shared_task(name="reports.tasks.build_export", time_limit=900, soft_time_limit=850)
 def build_export(job_id: int) -> bool:
-    return services.export_build(job_id=job_id)
+    return exports.export_build(job_id=job_id)

@@ -7,12 +7,13 @@ pages). Everything is fetched through ``accounts.scoping``: another area answers
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -20,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import scoping
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from clubs.models import Area, Club
+from config.months import label as month_label
 from config.ui import paginate
 from reports import figures as fig
 from reports import pagecache, periods, selectors, services
@@ -29,8 +32,11 @@ from reports.forms import ExportForm
 from reports.models import ExportJob
 from reports.periods import Period
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _require_area_user(user: Any) -> None:
+
+def _require_area_user(user: User) -> None:
     """Area dashboards are for admins and for staff or viewers scoped to an area."""
     role = scoping.effective_role(user)
     if role == Role.ADMIN:
@@ -40,7 +46,7 @@ def _require_area_user(user: Any) -> None:
     raise Http404
 
 
-def _area(request: HttpRequest, pk: int | str | None) -> Area | None:
+def _area(request: AuthenticatedHttpRequest, pk: int | str | None) -> Area | None:
     """The area asked for (404 outside the scope); None is the whole country, for admins."""
     _require_area_user(request.user)
     if pk in (None, ""):
@@ -53,7 +59,7 @@ def _area(request: HttpRequest, pk: int | str | None) -> Area | None:
     return area
 
 
-def _period(request: HttpRequest) -> Period:
+def _period(request: AuthenticatedHttpRequest) -> Period:
     return Period.parse(request.GET.get("period"))
 
 
@@ -141,10 +147,16 @@ def _charts(board: selectors.Dashboard) -> list[dict[str, Any]]:
     ]
 
 
-def _dashboard_context(request: HttpRequest, area: Area | None, period: Period) -> dict[str, Any]:
+def _dashboard_context(
+    request: AuthenticatedHttpRequest, area: Area | None, period: Period
+) -> dict[str, Any]:
     """The figures are computed only when the template needs them: not when the dashboard
     comes from the cache (see reports/pagecache.py)."""
-    board = SimpleLazyObject(lambda: selectors.dashboard(area=area, period=period))
+    # A proxy that stands for the dashboard once it is first read.
+    board = cast(
+        selectors.Dashboard,
+        SimpleLazyObject(lambda: selectors.dashboard(area=area, period=period)),
+    )
     return {
         "board": board,
         "area": area,
@@ -162,7 +174,7 @@ def _dashboard_context(request: HttpRequest, area: Area | None, period: Period) 
 
 @login_required
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Province staff land on their province, commune staff on their commune, leaders on
     their club, admins on the whole country (by province)."""
     user = request.user
@@ -178,7 +190,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def area_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def area_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
     return render(
         request, "reports/dashboard.html", _dashboard_context(request, area, _period(request))
@@ -187,7 +199,7 @@ def area_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def area_print(request: HttpRequest, pk: int) -> HttpResponse:
+def area_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The summary report as a printable page (the same figures as the workbook)."""
     area = _area(request, pk)
     return render(
@@ -197,7 +209,7 @@ def area_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def club_view(request: HttpRequest, pk: int) -> HttpResponse:
+def club_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One club's last twelve months (leaders see their own club here)."""
     club = scoping.get_for_user(
         Club.objects.select_related("commune", "commune__province"), request.user, pk=pk
@@ -206,7 +218,7 @@ def club_view(request: HttpRequest, pk: int) -> HttpResponse:
     chart = _chart(
         "chart-club",
         _("Members and attendance, last twelve months"),
-        [periods.label(r.ym) for r in rows],
+        [month_label(r.ym) for r in rows],
         [
             (_("Members"), [r.members for r in rows]),
             (_("Present at meetings"), [r.attendance_present for r in rows]),
@@ -225,7 +237,7 @@ def club_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _is_area_user(user: Any) -> bool:
+def _is_area_user(user: User) -> bool:
     try:
         _require_area_user(user)
     except Http404:
@@ -235,7 +247,7 @@ def _is_area_user(user: Any) -> bool:
 
 @login_required
 @require_safe
-def club_health(request: HttpRequest) -> HttpResponse:
+def club_health(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Clubs that need help, ranked, with the reasons."""
     from members.models import CompositionTarget
 
@@ -260,7 +272,7 @@ def club_health(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
+def figure_list(request: AuthenticatedHttpRequest, figure: str) -> HttpResponse:
     """The clubs (or communes) behind one dashboard figure."""
     if figure not in fig.LABELS:
         raise Http404
@@ -299,7 +311,7 @@ def figure_list(request: HttpRequest, figure: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export_home(request: HttpRequest) -> HttpResponse:
+def export_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for the summary workbook of an area and period; see the ones asked before."""
     _require_area_user(request.user)
     form = ExportForm(request.POST or None, user=request.user)
@@ -323,32 +335,32 @@ def export_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _my_jobs(user: Any) -> Any:
+def _my_jobs(user: User) -> Any:
     return scoping.for_user(ExportJob, user).filter(created_by=user)
 
 
-def _job(request: HttpRequest, pk: int) -> ExportJob:
+def _job(request: AuthenticatedHttpRequest, pk: int) -> ExportJob:
     _require_area_user(request.user)
     return scoping.get_for_user(_my_jobs(request.user).select_related("area"), request.user, pk=pk)
 
 
 @login_required
 @require_safe
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     return render(request, "reports/export_detail.html", {"job": job, "title": _("Summary report")})
 
 
 @login_required
 @require_safe
-def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def export_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress box alone, polled by htmx until the file is ready."""
     return render(request, "reports/_export_progress.html", {"job": _job(request, pk)})
 
 
 @login_required
 @require_safe
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = _job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
@@ -357,4 +369,20 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=job.file.name.rsplit("/", 1)[-1],
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def start_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The start page: who you are, what you look after, and where to go next.
+
+    It lives here, at the top of the apps, because it reads across them."""
+    totals = scoping.clubs_for(request.user).aggregate(
+        clubs=Count("pk"),
+        active=Count("pk", filter=Q(status=Club.Status.ACTIVE)),
+    )
+    return render(
+        request,
+        "reports/home.html",
+        {"totals": totals, "my_club": request.user.club, "my_area": request.user.area},
     )

@@ -3,8 +3,6 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-
 from funds import services
 from funds.models import Fund, LedgerEntry, Loan
 from tests.factories import MemberFactory
@@ -78,9 +76,3 @@ def make_loan(
     services.loan_disburse(loan=loan, by=by, on=day)
     loan.refresh_from_db()
     return loan
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast's six users are hashed with a cheap hasher: the funds tests stay quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

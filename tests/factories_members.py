@@ -4,7 +4,6 @@ import datetime
 import io
 
 import factory
-import pytest
 from factory.django import DjangoModelFactory
 from openpyxl import Workbook
 
@@ -12,12 +11,6 @@ from clubs.models import BoardPosition
 from members.excel import COLUMNS
 from members.models import CareAssignment, ImportJob, Member
 from tests.factories import ClubFactory, MemberFactory
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's users get MD5 passwords: hashing is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class ConsentedMemberFactory(MemberFactory):

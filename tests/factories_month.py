@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from clubs.models_month import (
+from month.models import (
     Activity,
     Attendance,
     HealthCheck,

@@ -10,27 +10,30 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from clubs.models import ActivityArea, Club
-from clubs.models_month import (
+from clubs.models import Club
+from config.months import first_day, last_day, shift, split
+from funds.models import Fund, LedgerEntry, Loan
+from funds.selectors import portfolio
+from members.models import CareAssignment, Member
+from month.models import (
     Activity,
+    ActivityArea,
     HealthCheck,
     HomeCareVisit,
     Meeting,
     MonthlyReport,
 )
-from funds.models import Fund, LedgerEntry, Loan
-from funds.selectors import portfolio
-from members.models import CareAssignment, Member
+from month.schedule import report_deadline
 from reports import periods
 
 
 def day_in(back: int, day: int, today: datetime.date) -> datetime.date:
     """A day ``back`` months before the current month, never after today."""
-    ym = periods.shift(periods.current_ym(today), -back)
-    d = min(day, periods.last_day(ym).day)
+    ym = shift(periods.current_ym(today), -back)
+    d = min(day, last_day(ym).day)
     if back == 0:
         d = min(d, today.day)
-    return periods.first_day(ym).replace(day=d)
+    return first_day(ym).replace(day=d)
 
 
 def activity_areas() -> list[ActivityArea]:
@@ -54,7 +57,7 @@ def _older(m: Member, last: datetime.date) -> bool:
 
 def reference(club: Club, ym: int, today: datetime.date) -> dict[str, Any]:
     """One club's month counted from the raw records, in plain Python."""
-    first, last = periods.first_day(ym), periods.last_day(ym)
+    first, last = first_day(ym), last_day(ym)
     in_month = lambda d: first <= d <= last  # noqa: E731
     members = list(Member.objects.filter(club=club))
     reg = [m for m in members if _on_register(m, last)]
@@ -71,10 +74,10 @@ def reference(club: Club, ym: int, today: datetime.date) -> dict[str, Any]:
     checks = [h for h in HealthCheck.objects.filter(club=club) if in_month(h.date)]
     activities = [a for a in Activity.objects.filter(club=club) if in_month(a.date)]
     visits = [v for v in HomeCareVisit.objects.filter(club=club) if in_month(v.date)]
-    year, month = periods.split(ym)
+    year, month = split(ym)
     report = MonthlyReport.objects.filter(club=club, year=year, month=month).first()
     status = report.status if report else ""
-    deadline = periods.report_deadline(ym)
+    deadline = report_deadline(*split(ym))
     submitted_late = bool(
         report and report.submitted_at and timezone.localtime(report.submitted_at).date() > deadline
     )

@@ -18,7 +18,8 @@ def test_login_page_is_vietnamese(client):
 def test_login_and_logout(cast, client):
     response = client.post("/accounts/login/", {"username": "leader", "password": "Demo@12345"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and cast.club_a.name in home.text  # the leader's club
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302
 

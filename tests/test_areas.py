@@ -41,22 +41,3 @@ def test_the_tree_holds_legacy_districts_and_successions():
     new = Area.objects.get(level=Area.Level.COMMUNE, name="Xã Bình Lư")
     AreaSuccession.objects.create(old=old, new=new)
     assert list(new.predecessors.values_list("old__name", flat=True)) == ["Xã Nà Tăm"]
-
-
-def test_seed_demo_twice_changes_nothing():
-    from django.contrib.auth import get_user_model
-
-    from clubs.models import Club
-
-    call_command("seed_demo")
-    counts = (Club.objects.count(), get_user_model().objects.count(), Area.objects.count())
-    call_command("seed_demo")
-    assert counts == (Club.objects.count(), get_user_model().objects.count(), Area.objects.count())
-    users = get_user_model().objects.in_bulk(
-        ["admin", "province", "commune", "leader", "leader2", "viewer"], field_name="username"
-    )
-    assert len(users) == 6
-    assert all(u.check_password("Demo@12345") for u in users.values())
-    assert users["leader"].club.commune == users["commune"].area
-    assert users["leader2"].club.commune != users["commune"].area
-    assert users["province"].area.code == "12"

@@ -9,7 +9,6 @@ from clubs.models import BoardPosition, Club, ClubStatusChange
 from tests.factories import ClubFactory, MemberFactory
 from tests.factories_members import (
     BoardPositionFactory,
-    fast_passwords,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db

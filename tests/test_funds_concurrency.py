@@ -8,7 +8,7 @@ from django.db import connection, connections
 from funds import services
 from funds.models import FundsError, Loan
 from funds.selectors import fund_balance_sum
-from tests.factories_funds import DAY, _fast_passwords, deposit, make_loan, operating, revolving  # noqa: F401
+from tests.factories_funds import DAY, deposit, make_loan, operating, revolving
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

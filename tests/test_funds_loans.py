@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from config.months import add_months
 from funds import services
 from funds.models import FundsError, Loan
 from funds.selectors import (
@@ -14,9 +15,9 @@ from funds.selectors import (
     member_loans,
     month_figures,
 )
-from funds.services.loans import add_months, build_schedule
-from tests.factories import ClubFactory, MemberFactory
-from tests.factories_funds import DAY, _fast_passwords, deposit, make_loan, operating, revolving  # noqa: F401
+from funds.services.loans import build_schedule
+from tests.factories import MemberFactory
+from tests.factories_funds import DAY, deposit, make_loan, operating, revolving
 
 pytestmark = pytest.mark.django_db
 
@@ -181,27 +182,3 @@ def test_member_loans_hidden_from_viewers(cast):
     assert len(member_loans(member, cast.leader)) == 1
     assert member_loans(member, cast.viewer) == []
     assert member_loans(member, cast.leader2) == []
-
-
-def test_demo_seed_is_idempotent(cast):
-    import io
-
-    from funds import demo
-
-    ClubFactory(commune=cast.commune_a1)
-    MemberFactory.create_batch(35, club=cast.club_a)
-    out = io.StringIO()
-    demo.seed(out)
-    counts = (Loan.objects.count(), revolving(cast.club_a).entries.count())
-    # 10–30 requests a club; those made while the fund is fully lent out wait (not created),
-    # how many depends on the day the demo is loaded
-    assert 5 <= Loan.objects.filter(fund__club=cast.club_a).count() <= 30
-    statuses = set(Loan.objects.values_list("status", flat=True))
-    assert {"requested", "approved", "active", "repaid"} <= statuses
-    demo.seed(out)
-    assert (Loan.objects.count(), revolving(cast.club_a).entries.count()) == counts
-    from funds.models import Fund
-    from funds.selectors import fund_balance_sum
-
-    for fund in Fund.objects.all():
-        assert fund.balance == fund_balance_sum(fund) >= 0

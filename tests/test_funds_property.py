@@ -13,7 +13,7 @@ from funds.models import Fund, FundsError, LedgerEntry, Loan
 from funds.selectors import fund_balance_sum
 from funds.services.loans import build_schedule
 from tests.factories import MemberFactory
-from tests.factories_funds import DAY, _fast_passwords, operating, revolving  # noqa: F401
+from tests.factories_funds import DAY, operating, revolving
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from funds import services
 from funds.models import FundsError, Installment, LedgerEntry, Loan, Repayment
 from funds.selectors import fund_balance_sum, loan_position
-from tests.factories_funds import DAY, _fast_passwords, make_loan, revolving  # noqa: F401
+from tests.factories_funds import DAY, make_loan, revolving
 
 pytestmark = pytest.mark.django_db
 
@@ -106,14 +106,14 @@ def test_only_the_latest_repayment_and_with_a_reason(cast):
 
 
 def test_a_repayment_in_an_approved_month_stays(cast, monkeypatch):
-    from funds.services import ledger
+    from month import locking
 
     loan = make_loan(cast.club_a, principal=6_000_000, term=6)
     rep = services.loan_repay(
         loan=loan, amount=1_000_000, on=DAY + datetime.timedelta(days=30), by=None
     )
-    monkeypatch.setattr(ledger, "is_month_locked", lambda club, day: day.month == rep.date.month)
-    with pytest.raises(FundsError):
+    monkeypatch.setattr(locking, "is_month_locked", lambda club, day: day.month == rep.date.month)
+    with pytest.raises(locking.MonthLocked):
         services.repayment_reverse(repayment=rep, by=None, note="Sai")
     assert Repayment.objects.filter(pk=rep.pk).exists()
 

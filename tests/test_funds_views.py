@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from funds.models import Fund, LedgerEntry, Loan
 from funds.selectors import fund_balance_sum
 from tests.factories import CommuneFactory, MemberFactory
-from tests.factories_funds import DAY, _fast_passwords, deposit, make_loan, operating, revolving  # noqa: F401
+from tests.factories_funds import DAY, deposit, make_loan, operating, revolving
+from tests.factories_month import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +53,45 @@ def _urls(cast, fund, entry, loan):
 
 
 def test_leader_reads_and_opens_every_page(cast, login):
-    read, write = _urls(cast, *_setup(cast))
+    fund, entry, loan = _setup(cast)
+    read, write = _urls(cast, fund, entry, loan)
+    club, borrower = cast.club_a.name, loan.borrower.full_name
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # What each page shows the leader: the club, the fund, the voucher, the borrower, the sums.
+    shows = {
+        reverse("funds:club_funds", args=[cast.club_a.pk]): [club, "1.000.000"],
+        reverse("funds:fund_detail", args=[fund.pk]): [fund.name, entry.voucher_number],
+        reverse("funds:cash_book", args=[fund.pk]): [club, "1.000.000"],
+        reverse("funds:cash_book_xlsx", args=[fund.pk]): xlsx,
+        reverse("funds:dues", args=[cast.club_a.pk]): [borrower],
+        reverse("funds:loan_list", args=[cast.club_a.pk]): [borrower, "2.000.000"],
+        reverse("funds:loans_due", args=[cast.club_a.pk]): [borrower],
+        reverse("funds:loan_book", args=[cast.club_a.pk]): [borrower, "2.000.000"],
+        reverse("funds:loan_book_xlsx", args=[cast.club_a.pk]): xlsx,
+        reverse("funds:loan_detail", args=[loan.pk]): [borrower, "2.000.000"],
+        reverse("funds:entry_create", args=[fund.pk]): [fund.name],
+        reverse("funds:transfer", args=[fund.pk]): [fund.name],
+        reverse("funds:entry_reverse", args=[entry.pk]): [entry.voucher_number, "1.000.000"],
+        reverse("funds:dues_record", args=[cast.club_a.pk]): [borrower],
+        reverse("funds:loan_create", args=[cast.club_a.pk]): [borrower],  # among the choices
+        reverse("funds:loan_decide", args=[loan.pk]): [borrower, "2.000.000"],
+        reverse("funds:loan_disburse", args=[loan.pk]): [borrower, "2.000.000"],
+        reverse("funds:loan_repay", args=[loan.pk]): [borrower, "2.000.000"],
+        reverse("funds:loan_payoff", args=[loan.pk]): [borrower, "2.000.000"],
+        reverse("funds:fund_list"): [club, fund.name],
+        reverse("funds:plan_list"): [vi("No fund plan yet.")],
+        reverse("funds:plan_create"): [club],  # the club's funds to choose from
+    }
+    assert set(read + write) <= set(shows)
     client = login(cast.leader)
-    for url in [
-        *read,
-        *write,
-        reverse("funds:fund_list"),
-        reverse("funds:plan_list"),
-        reverse("funds:plan_create"),
-    ]:
-        assert client.get(url).status_code == 200, url
+    for url, expected in shows.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if expected == xlsx:
+            assert response["Content-Type"] == xlsx, url
+            continue
+        page = response.content.decode()
+        assert all(text in page for text in expected), (url, expected)
 
 
 def test_outsider_gets_404_on_read_and_write(cast, login):
@@ -408,7 +438,11 @@ def test_fund_detail_query_count(cast, login, django_assert_max_num_queries, n):
     client = login(cast.leader)
     # session, user, fund, count, entries page, totals by category
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("funds:fund_detail", args=[fund.pk])).status_code == 200
+        response = client.get(reverse("funds:fund_detail", args=[fund.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    balance = f"{n * 1_000:,}".replace(",", ".")
+    assert f"{balance} ₫" in page and f"PT-2025-{n:04d}" in page  # the balance, the newest entry
 
 
 @pytest.mark.parametrize("n", [3, 50])
@@ -420,7 +454,9 @@ def test_fund_list_query_count(cast, login, django_assert_max_num_queries, n):
     client = login(cast.province)
     # session, user, user's area, count, page of funds (clubs, communes, areas joined)
     with django_assert_max_num_queries(6):
-        assert client.get(reverse("funds:fund_list")).status_code == 200
+        response = client.get(reverse("funds:fund_list"))
+    assert response.status_code == 200
+    assert cast.club_a.name in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [3, 50])

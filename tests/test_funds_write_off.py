@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.months import ym_of_date
 from funds import services
 from funds.models import FundsError, LedgerEntry, Loan
 from funds.selectors import club_portfolio
 from reports import periods, summary
 from reports.models import ClubMonthSummary
-from tests.factories_funds import _fast_passwords, make_loan  # noqa: F401
+from tests.factories_funds import make_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_dashboards_agree_with_the_loan_book(cast):
     services.loan_write_off(loan=loan, by=None, reason="Chuyển đi nơi khác", on=_days_ago(1))
     summary.rebuild(months=4)
     rows = {r.ym: r for r in ClubMonthSummary.objects.filter(club=cast.club_a).order_by("ym")}
-    disbursed = rows[periods.ym_of_date(_days_ago(70))]
+    disbursed = rows[ym_of_date(_days_ago(70))]
     assert disbursed.loans_outstanding == 4_000_000 and disbursed.loans_disbursed == 1
     now = rows[periods.current_ym()]
     assert now.loans_outstanding == 0 and now.borrowers == 0

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from clubs.models import Attendance, HealthCheck, Meeting
+from month.models import Attendance, HealthCheck, Meeting
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

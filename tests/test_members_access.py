@@ -7,10 +7,34 @@ from members.models import Member
 from tests.factories_members import (
     SCOPED_URLS,
     ClubObjects,
-    fast_passwords,  # noqa: F401
 )
+from tests.factories_month import vi
 
 pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What each page shows the province's staff about a club of their province.
+PROVINCE_SEES = {
+    "clubs:club_detail": "member",
+    "clubs:club_edit": "club",
+    "clubs:club_status": "club",
+    "clubs:board_add": "member",
+    "clubs:board_end": "member",
+    "clubs:area_composition": "commune",
+    "members:member_list": "member",
+    "members:member_create": "club",
+    "members:import_upload": "club",
+    "members:club_export": XLSX,
+    "members:care_list": "volunteer",
+    "members:area_export": XLSX,
+    "members:member_detail": "member",
+    "members:member_edit": "member",
+    "members:member_leave": "member",
+    "members:member_transfer": "member",
+    "members:import_preview": "club",
+    "members:import_progress": "progress",
+    "members:care_end": "volunteer",
+}
 
 
 @pytest.fixture
@@ -69,6 +93,18 @@ def test_read_pages_refuse_post(cast, login, objs_a, name, needs):
 def test_province_staff_reach_every_page_of_their_province(cast, login, objs_a2, name, needs):
     response = login(cast.province).get(reverse(name, kwargs=objs_a2.kwargs(needs)))
     assert response.status_code == 200
+    shows = PROVINCE_SEES[name]
+    if shows == XLSX:
+        assert response["Content-Type"] == XLSX
+    else:
+        expected = {
+            "club": objs_a2.club.name,
+            "commune": cast.commune_a2.name,
+            "member": objs_a2.member.full_name,
+            "volunteer": objs_a2.assignment.volunteer.full_name,
+            "progress": vi("Adding members…"),
+        }[shows]
+        assert expected in response.content.decode()
 
 
 def test_viewer_is_refused_the_care_list(cast, login, objs_a):

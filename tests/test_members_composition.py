@@ -19,7 +19,6 @@ from members.selectors import (
     with_composition,
 )
 from tests.factories import ClubFactory, CommuneFactory, MemberFactory, ProvinceFactory, UserFactory
-from tests.factories_members import fast_passwords  # noqa: F401
 
 TODAY = datetime.date(2026, 6, 15)
 

@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members import imports
+from members import import_commit, imports, tasks
 from members.excel import COLUMNS, safe_cell
 from members.models import ImportJob, Member
 from tests.factories import MemberFactory
 from tests.factories_members import (
-    fast_passwords,  # noqa: F401
     member_row,
     xlsx,
 )
@@ -182,10 +181,10 @@ def test_duplicates_added_after_the_check_refuse_the_whole_import(cast, login):
 
 
 def test_large_import_runs_as_a_task_with_progress(
-    cast, login, monkeypatch, django_capture_on_commit_callbacks
+    cast, login, monkeypatch, django_capture_on_commit_callbacks, celery_sent
 ):
     monkeypatch.setattr(imports, "ASYNC_THRESHOLD", 3)
-    monkeypatch.setattr(imports, "BATCH", 2)
+    monkeypatch.setattr(import_commit, "BATCH", 2)
     client = login(cast.leader)
     response = upload(client, cast.club_a, xlsx([member_row(f"Thành viên {i}") for i in range(7)]))
     job = ImportJob.objects.get()
@@ -195,7 +194,11 @@ def test_large_import_runs_as_a_task_with_progress(
     assert job.status == "queued" and len(callbacks) == 1
     page = client.get(reverse("members:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in page.content.decode()
-    callbacks[0]()  # the task runs (in-process in tests)
+    callbacks[0]()  # the commit sends the task
+    assert celery_sent == [("members.tasks.run_member_import", (job.pk,))]
+    job.refresh_from_db()
+    assert job.status == "queued"
+    tasks.run_member_import(job.pk)  # what the worker does with it
     job.refresh_from_db()
     assert (job.status, job.progress, job.created_count) == ("done", 7, 7)
     assert Member.objects.count() == 7
@@ -207,7 +210,7 @@ def test_large_import_runs_as_a_task_with_progress(
 
 
 def test_task_refuses_all_rows_when_a_duplicate_appeared(
-    cast, login, monkeypatch, django_capture_on_commit_callbacks
+    cast, login, monkeypatch, django_capture_on_commit_callbacks, celery_sent
 ):
     monkeypatch.setattr(imports, "ASYNC_THRESHOLD", 1)
     client = login(cast.leader)
@@ -217,6 +220,9 @@ def test_task_refuses_all_rows_when_a_duplicate_appeared(
     MemberFactory(club=cast.club_a, full_name="A Dế", birth_year=1956)
     callbacks[0]()
     job = ImportJob.objects.get()
+    assert celery_sent == [("members.tasks.run_member_import", (job.pk,))]
+    tasks.run_member_import(job.pk)
+    job.refresh_from_db()
     assert job.status == "failed" and "Không có thành viên nào được nhập" in job.message
     assert Member.objects.count() == 1
 

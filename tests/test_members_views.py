@@ -12,7 +12,6 @@ from tests.factories_members import (
     CareAssignmentFactory,
     ConsentedMemberFactory,
     VolunteerFactory,
-    fast_passwords,  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import ActivityArea
-from clubs.models_month import Activity, HomeCareVisit
-from clubs.selectors_month import member_month_panel
+from month.models import Activity, ActivityArea, HomeCareVisit
+from month.selectors import member_month_panel
 from tests.factories import MemberFactory
 from tests.factories_month import (
     AttendanceFactory,
@@ -74,7 +73,9 @@ def test_activities_edit_delete_and_list(cast, login, django_assert_max_num_quer
     # session, user, club (+commune), page of activities, count, areas prefetch, the navbar's
     # user.club
     with django_assert_max_num_queries(7):
-        assert client.get(reverse("month:activity_list", args=[cast.club_a.pk])).status_code == 200
+        page = client.get(reverse("month:activity_list", args=[cast.club_a.pk]))
+    assert page.status_code == 200
+    assert all(f"Hoạt động {i}" in page.content.decode() for i in range(6))
     a = Activity.objects.first()
     response = client.post(
         reverse("month:activity_edit", args=[a.pk]),

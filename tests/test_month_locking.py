@@ -6,11 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clubs.locking import assert_month_open, is_month_locked
-from clubs.models import ActivityArea
-from clubs.models_month import Activity, Attendance, HealthCheck, HomeCareVisit, Meeting
-from clubs.services_month import (
-    MonthError,
+from month.locking import MonthLocked, assert_month_open, is_month_locked
+from month.models import Activity, ActivityArea, Attendance, HealthCheck, HomeCareVisit, Meeting
+from month.services import (
     Reading,
     activity_delete,
     activity_save,
@@ -66,7 +64,7 @@ def test_is_month_locked_follows_approval(cast, may):
     assert is_month_locked(cast.club_a.pk, D(2024, 5, 1))
     assert not is_month_locked(cast.club_a, D(2024, 6, 1))
     assert not is_month_locked(cast.club_a2, MAY)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(MonthLocked) as exc:
         assert_month_open(cast.club_a, MAY)
     assert locked_text() in exc.value.messages
 
@@ -102,7 +100,7 @@ def test_moving_a_record_out_of_or_into_a_locked_month_is_refused(cast, may):
             by=cast.leader,
         )
     june = MeetingFactory(club=cast.club_a, date=D(2099, 6, 21))
-    with pytest.raises(MonthError):
+    with pytest.raises(MonthLocked):
         meeting_move(
             meeting=june,
             date=D(2024, 5, 25),
@@ -113,7 +111,7 @@ def test_moving_a_record_out_of_or_into_a_locked_month_is_refused(cast, may):
             today=D(2024, 5, 1),
         )
     planned = MeetingFactory(club=cast.club_a, date=D(2024, 5, 28))
-    with pytest.raises(MonthError):
+    with pytest.raises(MonthLocked):
         meeting_cancel(meeting=planned, reason="Mưa", by=cast.leader)
     assert Activity.objects.get(pk=activity.pk).date == D(2024, 5, 3)
 
@@ -138,7 +136,7 @@ def test_model_clean_and_delete_refuse_too(cast, may):
 def test_the_admin_refuses_edits_and_deletes(cast, client, may):
     client.force_login(cast.admin)
     meeting = may["meeting"]
-    url = reverse("admin:clubs_meeting_change", args=[meeting.pk])
+    url = reverse("admin:month_meeting_change", args=[meeting.pk])
     response = client.post(
         url,
         {
@@ -153,18 +151,18 @@ def test_the_admin_refuses_edits_and_deletes(cast, client, may):
     meeting.refresh_from_db()
     assert meeting.place != "Sửa" and meeting.date == MAY
     assert (
-        client.get(reverse("admin:clubs_activity_delete", args=[may["activity"].pk])).status_code
+        client.get(reverse("admin:month_activity_delete", args=[may["activity"].pk])).status_code
         == 403
     )
     response = client.post(
-        reverse("admin:clubs_healthcheck_add"),
+        reverse("admin:month_healthcheck_add"),
         {"club": cast.club_a.pk, "member": may["member"].pk, "date": "2024-05-30", "systolic": "120", "diastolic": "80", "weight": ""},
     )  # fmt: skip
     assert response.status_code == 200 and locked_text() in response.content.decode()
     assert HealthCheck.objects.count() == 1
     # Bulk delete from the list is refused as well.
     client.post(
-        reverse("admin:clubs_homecarevisit_changelist"),
+        reverse("admin:month_homecarevisit_changelist"),
         {"action": "delete_selected", "_selected_action": [may["visit"].pk], "post": "yes"},
     )
     assert HomeCareVisit.objects.filter(pk=may["visit"].pk).exists()

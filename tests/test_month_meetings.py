@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models_month import Attendance, HealthCheck, Meeting
-from clubs.services_month import MonthError, Reading, meeting_record
+from month.models import Attendance, HealthCheck, Meeting
+from month.services import MonthError, Reading, meeting_record
 from tests.factories import MemberFactory
 from tests.factories_month import MeetingFactory, vi
 
@@ -225,7 +225,9 @@ def test_the_record_page_runs_a_fixed_number_of_queries(
     url = reverse("month:meeting_record", args=[meeting.pk])
     # session, user, meeting (+club, commune), lock check, roster, marks, readings
     with django_assert_max_num_queries(8):
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+    assert page.status_code == 200
+    assert all(m.full_name in page.content.decode() for m in members)  # the whole roster
     data = post_data(
         members,
         marks={m: "present" for m in members},
@@ -299,7 +301,9 @@ def test_meeting_list_and_detail(cast, login, sitting, django_assert_max_num_que
     with django_assert_max_num_queries(7):
         page = client.get(reverse("month:meeting_list", args=[cast.club_a.pk]))
     assert page.status_code == 200 and vi("Next meeting") in page.content.decode()
-    assert client.get(reverse("month:meeting_detail", args=[meeting.pk])).status_code == 200
+    detail = client.get(reverse("month:meeting_detail", args=[meeting.pk]))
+    assert detail.status_code == 200
+    assert meeting.date.strftime("%d/%m/%Y") in detail.content.decode()
 
 
 def test_adding_an_extra_meeting(cast, login):
@@ -320,9 +324,9 @@ def test_adding_an_extra_meeting(cast, login):
 def test_the_sheet_shows_what_was_saved_exactly_as_the_form_would(cast, login, sitting):
     """The unposted sheet is drawn from the saved marks and readings without the form's
     per-member fields: it must be the same sheet, checked buttons and readings included."""
-    from clubs import selectors_month as sel
-    from clubs.forms_month import MeetingRecordForm, sheet_rows
-    from clubs.record_sheet import render_rows
+    from month import selectors as sel
+    from month.forms import MeetingRecordForm, sheet_rows
+    from month.record_sheet import render_rows
 
     meeting, members = sitting
     a, b, *_ = members

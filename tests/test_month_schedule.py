@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from clubs import schedule
 from clubs.models import Club
-from clubs.models_month import Meeting
-from clubs.services_month import meetings_plan
-from clubs.tasks import plan_meetings
+from config.months import add_months, shift, split, ym_of
+from month import schedule
+from month.models import Meeting
+from month.services import meetings_plan
+from month.tasks import plan_meetings
 from tests.factories import ClubFactory
 from tests.factories_month import MeetingFactory
 
@@ -70,10 +71,17 @@ def test_incomplete_or_no_rule_gives_no_dates():
 
 
 def test_add_months_and_deadline():
-    assert schedule.add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
-    assert schedule.add_months(D(2024, 11, 15), 3) == D(2025, 2, 15)
-    assert schedule.add_months(D(2024, 1, 15), -2) == D(2023, 11, 15)
-    assert schedule.report_deadline(2024, 12, 5) == D(2025, 1, 5)
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert add_months(D(2024, 11, 15), 3) == D(2025, 2, 15)
+    assert add_months(D(2024, 1, 15), -2) == D(2023, 11, 15)
+    assert schedule.report_deadline(2024, 12) == D(2025, 1, 5)
+    assert split(shift(ym_of(2024, 11), 3)) == (2025, 2)
+
+
+def test_the_deadline_day_is_a_setting_and_stays_in_the_month(settings):
+    settings.ISHC_REPORT_DEADLINE_DAY = 31
+    assert schedule.report_deadline(2024, 1) == D(2024, 2, 29)
+    assert schedule.report_late_from(2024, 1).date() == D(2024, 3, 1)
 
 
 @pytest.mark.django_db
@@ -124,8 +132,8 @@ def test_the_nightly_task_plans_every_active_club_and_is_scheduled():
     active = ClubFactory()
     ClubFactory(status=Club.Status.DISSOLVED)
     ClubFactory(meeting_rule=Club.MeetingRule.NONE, meeting_day=None)
-    result = plan_meetings.delay().get()
+    result = plan_meetings.apply().get()  # as the worker runs it at night
     assert result["created"] >= 3
     assert set(Meeting.objects.values_list("club_id", flat=True)) == {active.pk}
-    task = PeriodicTask.objects.get(task="clubs.tasks.plan_meetings")
+    task = PeriodicTask.objects.get(task="month.tasks.plan_meetings")
     assert task.enabled and task.crontab.hour == "1" and task.crontab.minute == "0"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models_month import Activity, HomeCareVisit, Meeting, MonthlyReport
+from month.models import Activity, HomeCareVisit, Meeting, MonthlyReport
 from tests.factories import MemberFactory
 from tests.factories_month import (
     ActivityFactory,
@@ -75,6 +75,27 @@ def all_urls(objs):
     return urls
 
 
+def page_shows(objs):
+    """What each page that may be read shows about its record: the meeting's day, the report's
+    month, the activity's title, the volunteer, the member; the other club pages, the club."""
+    club_id = objs["club"].pk
+    about = {
+        "club": objs["club"].name,
+        "meeting": objs["meeting"].date.strftime("%d/%m/%Y"),
+        "report": "05/2024",
+        "member": objs["member"].full_name,
+        "activity": objs["activity"].title,
+        "visit": objs["visit"].volunteer.full_name,
+    }
+    lists = {"meeting_list": "meeting", "activity_list": "activity", "visit_list": "visit"}
+    texts = {}
+    for name in CLUB_READ + [name for name, _get_ok in CLUB_WRITE]:
+        texts[reverse(f"month:{name}", args=[club_id])] = about[lists.get(name, "club")]
+    for name, kind, *_get_ok in OBJ_READ + OBJ_WRITE:
+        texts[reverse(f"month:{name}", args=[objs[kind].pk])] = about[kind]
+    return texts
+
+
 def snapshot():
     return (
         list(Meeting.objects.values_list("pk", "status", "date")),
@@ -103,6 +124,7 @@ def test_outsiders_get_404_for_get_and_post(cast, login, user, club):
 
 def test_viewers_read_but_get_403_on_every_write(cast, login):
     objs = records(cast.club_a)
+    shows = page_shows(objs)
     client = login(cast.viewer)
     before = snapshot()
     for url, get_ok, write in all_urls(objs):
@@ -116,7 +138,8 @@ def test_viewers_read_but_get_403_on_every_write(cast, login):
                 == 403
             ), url
         else:
-            assert client.get(url).status_code == 200, url
+            page = client.get(url)
+            assert page.status_code == 200 and shows[url] in page.content.decode(), url
     assert (
         client.post(
             reverse("month:report_detail", args=[objs["report"].pk]), {"narrative": "x"}
@@ -128,11 +151,14 @@ def test_viewers_read_but_get_403_on_every_write(cast, login):
 
 def test_staff_and_leaders_read_every_page_of_their_scope(cast, login):
     objs = records(cast.club_a)
+    shows = page_shows(objs)
     for user in (cast.leader, cast.commune, cast.province, cast.admin):
         client = login(user)
         for url, get_ok, _write in all_urls(objs):
             if get_ok:
-                assert client.get(url).status_code == 200, (user, url)
+                page = client.get(url)
+                assert page.status_code == 200, (user, url)
+                assert shows[url] in page.content.decode(), (user, url, shows[url])
 
 
 def test_lists_show_only_the_scope(cast, login):

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from clubs.models import BoardPosition, Meeting
-from clubs.reminders import services
-from clubs.reminders.channels import ConsoleSmsBackend
-from clubs.reminders.models import Reminder
+from clubs.models import BoardPosition
+from month.models import Meeting, Reminder
+from month.reminders import services
+from month.reminders.channels import ConsoleSmsBackend
 from tests.factories import MemberFactory
 from tests.test_reminders_channels import Gateway
 

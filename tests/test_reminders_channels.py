@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clubs.reminders import channels, text, timing
+from month.reminders import channels, text, timing
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -19,8 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from clubs.models import Meeting
-from clubs.reminders.models import Reminder
+from month.models import Meeting, Reminder
 from tests.factories import MemberFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +125,7 @@ def meeting(cast, settings):
 
 
 def test_worker_plans_and_sends_each_reminder_once(meeting, queue, tmp_path):
-    from clubs.reminders.tasks import plan_meeting_reminders
+    from month.reminders.tasks import plan_meeting_reminders
 
     sms_file = tmp_path / "sms.jsonl"
     worker = start_worker(worker_env(queue, sms_file))
@@ -144,8 +143,8 @@ def test_worker_plans_and_sends_each_reminder_once(meeting, queue, tmp_path):
 
 
 def test_a_worker_killed_mid_send_leads_to_exactly_one_send(meeting, queue, tmp_path):
-    from clubs.reminders import services
-    from clubs.reminders.tasks import dispatch_due_reminders
+    from month.reminders import services
+    from month.reminders.tasks import dispatch_due_reminders
 
     sms_file = tmp_path / "sms.jsonl"
     services.reminders_plan()
@@ -181,8 +180,8 @@ def test_a_worker_killed_mid_send_leads_to_exactly_one_send(meeting, queue, tmp_
 def test_a_task_lost_with_redis_is_sent_after_the_sweep(meeting, queue, tmp_path):
     import redis
 
-    from clubs.reminders import services
-    from clubs.reminders.tasks import dispatch_due_reminders, send_meeting_reminder
+    from month.reminders import services
+    from month.reminders.tasks import dispatch_due_reminders, send_meeting_reminder
 
     sms_file = tmp_path / "sms.jsonl"
     services.reminders_plan()

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck as HC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clubs.models_month import Activity, HealthCheck, HomeCareVisit, Meeting, MonthlyReport
+from config.months import first_day, shift, split, ym_of_date
 from funds import services as fund_services
 from members.models import CareAssignment, Member
+from month.models import Activity, HealthCheck, HomeCareVisit, Meeting, MonthlyReport
+from month.schedule import report_deadline
+from month.selectors import report_figures
 from reports import periods, selectors, summary
 from reports.models import ClubMonthSummary, SummaryDirty
 from reports.periods import Period
@@ -140,9 +142,9 @@ def build(club, spec, today: datetime.date, areas) -> None:
             fund_services.loan_repay(loan=loan, amount=principal // 6 * share, by=None, on=on)
     # Reports last: approving a month locks it.
     for back, status, late in spec["reports"]:
-        ym = periods.shift(periods.current_ym(today), -back)
-        year, month = periods.split(ym)
-        deadline = periods.report_deadline(ym)
+        ym = shift(periods.current_ym(today), -back)
+        year, month = split(ym)
+        deadline = report_deadline(*split(ym))
         when = deadline + datetime.timedelta(days=3 if late else -1)
         submitted_at = (
             timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
@@ -196,11 +198,6 @@ def assert_dashboard_matches(area, clubs, period) -> None:
     assert {a["activity_area_id"]: a["n"] for a in board.activities} == expected["by_area"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @settings(
     max_examples=12,
     deadline=None,
@@ -223,18 +220,66 @@ def test_dashboard_figures_equal_raw_counts(
         assert SummaryDirty.objects.exists()
         summary.recompute_dirty()
         assert not SummaryDirty.objects.exists()
-        ym = periods.shift(periods.current_ym(today), -back)
-        period = (
-            Period(today.year, None, today)
-            if year_view
-            else Period(*periods.split(ym), today=today)
-        )
+        ym = shift(periods.current_ym(today), -back)
+        period = Period(today.year, None, today) if year_view else Period(*split(ym), today=today)
         assert_dashboard_matches(cast.province_a, [cast.club_a, cast.club_a2], period)
         assert_dashboard_matches(cast.commune_a1, [cast.club_a], period)
         # A rebuild from scratch gives the same figures.
         summary.rebuild(months=12)
         assert_dashboard_matches(cast.province_a, [cast.club_a, cast.club_a2], period)
         assert_dashboard_matches(None, clubs, period)
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+def assert_report_matches_summary(club, ym) -> None:
+    """The club's monthly report and its dashboard row state the same figures."""
+    report = report_figures(club, *split(ym))
+    row = ClubMonthSummary.objects.get(club=club, ym=ym)
+    att, funds = report["attendance"], report["funds"]
+    by_kind = {}
+    for fund in funds["funds"]:
+        key = f"fund_{fund['kind']}" if fund["kind"] in summary.FUND_KINDS else "fund_other"
+        by_kind[key] = by_kind.get(key, 0) + fund["closing_balance"]
+    from_report = {
+        "meetings_held": report["meetings"]["held"],
+        "attendance_present": att["present"],
+        "attendance_marked": att["present"] + att["absent"] + att["excused"],
+        "health_checked": report["health"]["measured"],
+        "health_high": report["health"]["high"],
+        "activities": report["activities"]["count"],
+        "activity_participants": report["activities"]["participants"],
+        "visits": report["visits"]["count"],
+        "visited": report["visits"]["people"],
+        "members": report["members"]["at_end"],
+        "joined": report["members"]["joined"],
+        "left": report["members"]["left"],
+        "loans_disbursed": funds["loans_disbursed_count"],
+        "loans_disbursed_amount": funds["loans_disbursed_amount"],
+        "loans_outstanding": funds["outstanding_principal"],
+        **{kind: by_kind.get(kind, 0) for kind in ("fund_revolving", "fund_operating")},
+    }
+    assert {key: getattr(row, key) for key in from_report} == from_report
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HC.function_scoped_fixture, HC.too_slow, HC.data_too_large],
+)
+@given(spec=club_st)
+def test_monthly_report_and_dashboard_state_the_same_figures(cast, spec):
+    """``month.selectors.report_figures`` and ``reports.summary.compute_clubs`` share their
+    definitions (``month.figures``): on any records, every month agrees."""
+    today = timezone.localdate()
+    sid = transaction.savepoint()
+    try:
+        build(cast.club_a, spec, today, activity_areas())
+        summary.compute_clubs(
+            [cast.club_a.pk], [shift(ym_of_date(today), -back) for back in range(4)]
+        )
+        for back in range(4):
+            assert_report_matches_summary(cast.club_a, shift(ym_of_date(today), -back))
     finally:
         transaction.savepoint_rollback(sid)
 
@@ -307,7 +352,7 @@ def test_member_leaving_marks_later_months(cast, django_capture_on_commit_callba
     assert ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym()).members == 1
     with django_capture_on_commit_callbacks(execute=True):
         Member.objects.filter(pk=member.pk).first().__class__  # noqa: B018
-        member.left_on = periods.first_day(periods.current_ym())
+        member.left_on = first_day(periods.current_ym())
         member.save()
     summary.recompute_dirty()
     assert ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym()).members == 0
@@ -325,7 +370,7 @@ def test_refresh_task_starts_the_month_and_recomputes(cast):
     from reports.tasks import refresh_summaries
 
     MemberFactory(club=cast.club_a)
-    result = refresh_summaries.delay().get()
+    result = refresh_summaries.apply().get()  # as the worker runs it on schedule
     assert result["started"] >= 3
     row = ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym())
     assert row.members == 1

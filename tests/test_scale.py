@@ -8,21 +8,29 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.db.models import Count, F, Sum
 
-from clubs.models import Attendance, Club, Meeting, MonthlyReport
+from bench import scale
+from clubs.models import Club
 from config.text import fold
 from funds.models import Contribution, Fund, Installment, LedgerEntry, Loan, Repayment
 from members.models import Member
-from reports import scale, summary
+from month.models import Attendance, Meeting, MonthlyReport
+from reports import summary
 from reports.models import ClubMonthSummary
+from tests.module_data import loaded_for_the_module
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+# One xdist worker runs the whole module, one test after another: the data is made once.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.xdist_group("scale")]
 
 CLUBS = 6
 
 
-@pytest.fixture
-def seeded():
-    return scale.seed(clubs=CLUBS, months=2, log=lambda _: None)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Generated once for the module (the country's areas, then the clubs): the tests read it,
+    the last one's second run is rolled back to it (tests/module_data.py)."""
+    yield from loaded_for_the_module(
+        django_db_blocker, lambda: scale.seed(clubs=CLUBS, months=2, log=lambda _: None)
+    )
 
 
 def test_clubs_spread_over_provinces_with_realistic_registers(seeded):

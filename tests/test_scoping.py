@@ -105,7 +105,9 @@ def test_area_list_query_count_is_fixed(cast, login, django_assert_max_num_queri
     client = login(cast.province)
     # session, user, count, page of communes with club counts
     with django_assert_max_num_queries(5):
-        assert client.get("/areas/").status_code == 200
+        response = client.get("/areas/")
+    assert response.status_code == 200
+    assert "Xã A Một" in response.text and "Xã B Một" not in response.text
 
 
 def test_admin_is_scoped_for_staff_users(cast, client):

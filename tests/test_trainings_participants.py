@@ -13,12 +13,6 @@ from trainings.models import Participant, SessionAttendance, Training
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast's six passwords with a fast hasher: these tests are not about logging in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _person(**extra):
     data = {
         "full_name": "Lò Thị Xuân",

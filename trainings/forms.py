@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -13,6 +13,7 @@ from config.ui import DateField
 from members.models import Member
 from trainings.imports import MAX_FILE_BYTES, area_choices
 from trainings.models import Participant, Trainer, Training, TrainingSession
+from trainings.services import PARTICIPANT_FIELDS, TRAINING_FIELDS
 
 
 class TrainingForm(forms.ModelForm):
@@ -21,24 +22,13 @@ class TrainingForm(forms.ModelForm):
 
     class Meta:
         model = Training
-        fields = [
-            "title",
-            "organiser",
-            "partners",
-            "starts_on",
-            "ends_on",
-            "venue",
-            "topics",
-            "audience",
-            "capacity",
-            "status",
-        ]
+        fields = list(TRAINING_FIELDS)
         widgets = {"topics": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Staff organise events for the areas they work in, nowhere else.
-        self.fields["organiser"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = (
             scoping.areas_for(user)
             .filter(level__in=[Area.Level.PROVINCE, Area.Level.COMMUNE], active=True)
             .order_by("level", "name")
@@ -78,29 +68,20 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "full_name",
-            "position",
-            "title",
-            "unit",
-            "area",
-            "sex",
-            "ethnicity",
-            "phone",
-            "user",
-            "member",
-        ]
+        fields = list(PARTICIPANT_FIELDS)
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
 
-    def __init__(self, *args: Any, training: Training, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, training: Training, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.training = training
-        self.fields["area"].queryset = area_choices(training).order_by("level", "name")
-        self.fields["user"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = area_choices(
+            training
+        ).order_by("level", "name")
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
             Q(club__in=scoping.clubs_for(user)) | Q(area__in=scoping.areas_for(user)),
             is_active=True,
         ).order_by("last_name", "first_name")
-        self.fields["member"].queryset = (
+        cast(MemberChoiceField, self.fields["member"]).queryset = (
             scoping.for_user(Member, user)
             .filter(
                 left_on__isnull=True,

@@ -88,7 +88,7 @@ def read_workbook(fileobj: IO[bytes]) -> list[list[str]]:
         raise ValueError(_("This is not an Excel (.xlsx) file that can be read.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = []
+        rows: list[list[str]] = []
         for row in sheet.iter_rows(values_only=True):
             if len(rows) > MAX_ROWS + 1:
                 raise ValueError(_("The list has more than %(n)s rows.") % {"n": MAX_ROWS})
@@ -129,7 +129,7 @@ def parse_rows(
         ]
     areas = list(area_choices(training))
     by_code = {a.code: a for a in areas}
-    by_name = {}
+    by_name: dict[str, Area] = {}
     for a in areas:
         by_name.setdefault(a.search_name, a)
     rows: list[dict[str, Any]] = []

@@ -7,7 +7,7 @@ each day is a session with its own attendance; materials are files handed out at
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -19,17 +19,21 @@ from config.choices import ChoiceLabels
 from config.text import fold
 from members.ethnicities import ETHNICITY_CHOICES
 
+if TYPE_CHECKING:
+    from accounts.scoping import Viewer
 
-def _training_scope_q(user: Any, path: str) -> Q:
+
+def _training_scope_q(user: Viewer, path: str) -> Q:
     """Participants' rule: a club's leaders (and club viewers) see the events where people of
     their club took part, by a linked member or a linked user of that club."""
     from accounts import scoping
 
-    if scoping.effective_role(user) is None or not getattr(user, "club_id", None):
+    club_id = getattr(user, "club_id", None)
+    if scoping.effective_role(user) is None or not club_id:
         return scoping.NOTHING
-    pks = Participant.objects.filter(
-        Q(member__club_id=user.club_id) | Q(user__club_id=user.club_id)
-    ).values("training_id")
+    pks = Participant.objects.filter(Q(member__club_id=club_id) | Q(user__club_id=club_id)).values(
+        "training_id"
+    )
     prefix = f"{path}__" if path else ""
     return Q(**{f"{prefix}pk__in": pks})
 
@@ -97,7 +101,7 @@ class Training(ChoiceLabels, models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def scope_extra_q(cls, user: Any) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         return _training_scope_q(user, "")
 
     @property
@@ -129,7 +133,7 @@ class Trainer(models.Model):
         return self.name
 
     @classmethod
-    def scope_extra_q(cls, user: Any) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         return _training_scope_q(user, "training")
 
 
@@ -147,6 +151,9 @@ class TrainingSession(models.Model):
 
     scope_area_path = "training__organiser"
 
+    # The share of participants present (0-100) on the summary page (``training_summary``).
+    rate: float | None
+
     class Meta:
         verbose_name = _("training day")
         verbose_name_plural = _("training days")
@@ -159,7 +166,7 @@ class TrainingSession(models.Model):
         return f"{self.training}: {self.day:%d/%m/%Y}"
 
     @classmethod
-    def scope_extra_q(cls, user: Any) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         return _training_scope_q(user, "training")
 
 
@@ -316,7 +323,7 @@ class SessionAttendance(ChoiceLabels, models.Model):
         return f"{self.participant} @ {self.session}"
 
     @classmethod
-    def scope_extra_q(cls, user: Any) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         return _training_scope_q(user, "session__training")
 
 
@@ -359,5 +366,5 @@ class TrainingMaterial(ChoiceLabels, models.Model):
         return self.title
 
     @classmethod
-    def scope_extra_q(cls, user: Any) -> Q:
+    def scope_extra_q(cls, user: Viewer) -> Q:
         return _training_scope_q(user, "training")

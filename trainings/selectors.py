@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -22,12 +22,15 @@ from accounts import scoping
 from clubs.models import Area, BoardPosition, Club
 from trainings.models import Participant, SessionAttendance, Training, TrainingSession
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # The founding board: board members whose term began within this many days of the founding.
 FOUNDING_BOARD_DAYS = 90
 COVERAGE_DAYS = 365
 
 
-def training_list(*, viewer: Any, term: str = "", status: str = "") -> QuerySet[Training]:
+def training_list(*, viewer: User, term: str = "", status: str = "") -> QuerySet[Training]:
     qs = (
         scoping.for_user(Training, viewer)
         .select_related("organiser")
@@ -119,7 +122,7 @@ def _club_leader_q(path_to_club: str = "pk") -> Q:
     )
 
 
-def coverage(*, viewer: Any, today: datetime.date | None = None) -> dict[str, Any]:
+def coverage(*, viewer: User, today: datetime.date | None = None) -> dict[str, Any]:
     """Where leaders were trained: communes and clubs of the viewer's scope."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=COVERAGE_DAYS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -23,6 +23,9 @@ from trainings.models import (
     TrainingMaterial,
     TrainingSession,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TRAINING_FIELDS = (
     "title",
@@ -91,7 +94,7 @@ def _sync_sessions(training: Training) -> None:
 
 
 @transaction.atomic
-def training_create(*, by: Any, data: dict[str, Any]) -> Training:
+def training_create(*, by: User, data: dict[str, Any]) -> Training:
     _check_dates(data["starts_on"], data["ends_on"])
     training = Training(created_by=by, **{k: data[k] for k in TRAINING_FIELDS if k in data})
     training.full_clean()
@@ -155,7 +158,7 @@ def _check_open(training: Training) -> None:
 
 
 def _capacity_error(training: Training, adding: int, count: int) -> TrainingError:
-    free = max(training.capacity - count, 0)
+    free = max((training.capacity or 0) - count, 0)  # the callers checked there is a capacity
     return TrainingError(
         _(
             "The training is full: capacity %(capacity)s, %(count)s registered, "
@@ -209,7 +212,7 @@ def participant_register(
     *,
     training: Training,
     data: dict[str, Any],
-    by: Any,
+    by: User,
     checkin_session: TrainingSession | None = None,
 ) -> Participant:
     """Registers one person; with ``checkin_session`` (late registration at the door) they are
@@ -251,7 +254,7 @@ def participant_delete(*, participant: Participant) -> None:
 
 
 @transaction.atomic
-def participants_import(*, training: Training, rows: list[dict[str, Any]], by: Any) -> int:
+def participants_import(*, training: Training, rows: list[dict[str, Any]], by: User) -> int:
     """Registers every row or none (the whole list is refused on the first problem)."""
     training = _lock(training)
     _check_open(training)
@@ -277,7 +280,7 @@ def participants_import(*, training: Training, rows: list[dict[str, Any]], by: A
 
 @transaction.atomic
 def attendance_mark(
-    *, session: TrainingSession, participant: Participant, present: bool, by: Any
+    *, session: TrainingSession, participant: Participant, present: bool, by: User
 ) -> bool:
     """Marks (or unmarks) a participant present on one day; returns the new state."""
     if participant.training_id != session.training_id:
@@ -311,7 +314,7 @@ def scores_record(*, training: Training, scores: dict[int, tuple[int | None, int
 
 @transaction.atomic
 def material_add(
-    *, training: Training, title: str, name: str, fileobj: IO[bytes], size: int, by: Any
+    *, training: Training, title: str, name: str, fileobj: IO[bytes], size: int, by: User
 ) -> TrainingMaterial:
     """Stores a checked file under trainings/<id>/ with a generated name."""
     from trainings.files import UploadRefused

@@ -3,21 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import scoping
-from config.ui import paginate, search_term
+from accounts.http import AuthenticatedHttpRequest
+from config.ui import errors_to_form, form_page, paginate, search_term
 from trainings import imports, selectors, services
 from trainings.forms import (
     ImportForm,
@@ -37,15 +38,18 @@ from trainings.models import (
 )
 from trainings.pdf import certificates_pdf
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 IMPORT_SESSION_KEY = "trainings_import_%s"
 
 
-def can_manage(user: Any) -> bool:
+def can_manage(user: User) -> bool:
     """Association staff (and admins) manage the events they can see; others only read."""
     return scoping.is_staff_role(user) and scoping.can_write(user)
 
 
-def _training(request: HttpRequest, pk: int, *, write: bool = False) -> Training:
+def _training(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) -> Training:
     training = scoping.get_for_user(
         Training.objects.select_related("organiser"), request.user, pk=pk, write=write
     )
@@ -54,17 +58,9 @@ def _training(request: HttpRequest, pk: int, *, write: bool = False) -> Training
     return training
 
 
-def _child(qs: Any, request: HttpRequest, **lookup: Any) -> Any:
+def _child(qs: Any, request: AuthenticatedHttpRequest, **lookup: Any) -> Any:
     """A child object of an event already fetched through the door (404 if elsewhere)."""
     return scoping.get_for_user(qs, request.user, **lookup)
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Events --------------------------------------------------------------------------------
@@ -72,7 +68,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @require_GET
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Training.Status.values:
         status = ""
@@ -92,7 +88,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def training_create(request: HttpRequest) -> HttpResponse:
+def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scoping.require_write(request.user)
     if not can_manage(request.user):
         raise PermissionDenied
@@ -101,7 +97,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             training = services.training_create(by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The training was created, one day per session."))
             return redirect("trainings:detail", pk=training.pk)
@@ -118,7 +114,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
     sessions = training.sessions.all()
     return render(
@@ -139,14 +135,14 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.training_update(training=training, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
             training.refresh_from_db()
         else:
             messages.success(request, _("The training was saved."))
@@ -165,7 +161,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
+def trainer_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     form = TrainerForm(request.POST)
     if form.is_valid():
@@ -178,7 +174,7 @@ def trainer_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def trainer_delete(request: HttpRequest, pk: int, trainer_pk: int) -> HttpResponse:
+def trainer_delete(request: AuthenticatedHttpRequest, pk: int, trainer_pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     trainer = _child(Trainer.objects.filter(training=training), request, pk=trainer_pk)
     trainer.delete()
@@ -188,7 +184,7 @@ def trainer_delete(request: HttpRequest, pk: int, trainer_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     session = _child(TrainingSession.objects.filter(training=training), request, pk=session_pk)
     form = SessionForm(request.POST or None, instance=session)
@@ -196,7 +192,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
         try:
             services.session_update(session=session, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The day's agenda was saved."))
             return redirect("trainings:detail", pk=training.pk)
@@ -217,7 +213,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 
 @login_required
 @require_GET
-def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
     qs = selectors.participant_list(training=training, term=search_term(request))
     return render(
@@ -236,7 +232,7 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     session = None
     session_pk = request.GET.get("session") or request.POST.get("session")
@@ -249,7 +245,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
                 training=training, data=form.cleaned_data, by=request.user, checkin_session=session
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             if session:
                 messages.success(
@@ -286,42 +282,37 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_edit(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def participant_edit(
+    request: AuthenticatedHttpRequest, pk: int, participant_pk: int
+) -> HttpResponse:
     training = _training(request, pk, write=True)
     participant = _child(Participant.objects.filter(training=training), request, pk=participant_pk)
     form = ParticipantForm(
         request.POST or None, instance=participant, training=training, user=request.user
     )
-    if request.method == "POST":
-        if "delete" in request.POST:
-            services.participant_delete(participant=participant)
-            messages.success(request, _("%(name)s was removed.") % {"name": participant.full_name})
-            return redirect("trainings:participants", pk=training.pk)
-        if form.is_valid():
-            try:
-                services.participant_update(participant=participant, data=form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The participant was saved."))
-                return redirect("trainings:participants", pk=training.pk)
-    return render(
+    participants = reverse("trainings:participants", args=[training.pk])
+    if request.method == "POST" and "delete" in request.POST:
+        services.participant_delete(participant=participant)
+        messages.success(request, _("%(name)s was removed.") % {"name": participant.full_name})
+        return redirect(participants)
+    return form_page(
         request,
-        "trainings/participant_form.html",
-        {
-            "title": _("Edit participant"),
-            "subtitle": training.title,
-            "training": training,
-            "form": form,
-            "participant": participant,
-            "cancel_url": reverse("trainings:participants", args=[training.pk]),
-        },
+        form,
+        save=lambda: services.participant_update(participant=participant, data=form.cleaned_data),
+        success=_("The participant was saved."),
+        next_url=participants,
+        template="trainings/participant_form.html",
+        title=_("Edit participant"),
+        subtitle=training.title,
+        training=training,
+        participant=participant,
+        cancel_url=participants,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step 1: upload. The rows and their problems are kept in the session for the preview."""
     training = _training(request, pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -353,7 +344,7 @@ def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step 2: every row and every problem; confirming is possible only without problems."""
     training = _training(request, pk, write=True)
     stored = request.session.get(IMPORT_SESSION_KEY % training.pk)
@@ -390,7 +381,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step 3: all rows or none."""
     training = _training(request, pk, write=True)
     key = IMPORT_SESSION_KEY % training.pk
@@ -417,7 +408,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def checkin(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def checkin(request: AuthenticatedHttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """The tap list at the door: one tap marks a person present on this day."""
     training = _training(request, pk, write=True)
     session = _child(TrainingSession.objects.filter(training=training), request, pk=session_pk)
@@ -443,7 +434,7 @@ def checkin(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def checkin_mark(
-    request: HttpRequest, pk: int, session_pk: int, participant_pk: int
+    request: AuthenticatedHttpRequest, pk: int, session_pk: int, participant_pk: int
 ) -> HttpResponse:
     training = _training(request, pk, write=True)
     session = _child(TrainingSession.objects.filter(training=training), request, pk=session_pk)
@@ -471,7 +462,7 @@ def checkin_mark(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scores(request: HttpRequest, pk: int) -> HttpResponse:
+def scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pre- and post-test scores (0–100), one page of participants at a time."""
     training = _training(request, pk, write=True)
     page = paginate(request, training.participants.order_by("search_name", "pk"), per_page=50)
@@ -479,7 +470,7 @@ def scores(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         values: dict[int, tuple[int | None, int | None]] = {}
         for p in page.object_list:
-            pair = []
+            pair: list[int | None] = []
             for prefix in ("pre", "post"):
                 raw = request.POST.get(f"{prefix}_{p.pk}", "").strip()
                 if raw == "":
@@ -524,42 +515,39 @@ def scores(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def materials(request: HttpRequest, pk: int) -> HttpResponse:
+def materials(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, write=request.method == "POST")
     form = MaterialForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Any:
         upload = form.cleaned_data["file"]
-        try:
-            services.material_add(
-                training=training,
-                title=form.cleaned_data["title"],
-                name=form.cleaned_data["name"] or upload.name,
-                fileobj=upload,
-                size=upload.size,
-                by=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The file was uploaded."))
-            return redirect("trainings:materials", pk=training.pk)
-    return render(
+        return services.material_add(
+            training=training,
+            title=form.cleaned_data["title"],
+            name=form.cleaned_data["name"] or upload.name,
+            fileobj=upload,
+            size=upload.size,
+            by=request.user,
+        )
+
+    return form_page(
         request,
-        "trainings/materials.html",
-        {
-            "title": _("Materials"),
-            "subtitle": training.title,
-            "training": training,
-            "materials": training.materials.select_related("uploaded_by"),
-            "form": form,
-            "can_manage": can_manage(request.user),
-        },
+        form,
+        save=save,
+        success=_("The file was uploaded."),
+        next_url=reverse("trainings:materials", args=[training.pk]),
+        template="trainings/materials.html",
+        title=_("Materials"),
+        subtitle=training.title,
+        training=training,
+        materials=training.materials.select_related("uploaded_by"),
+        can_manage=can_manage(request.user),
     )
 
 
 @login_required
 @require_GET
-def material_download(request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
+def material_download(request: AuthenticatedHttpRequest, pk: int, material_pk: int) -> FileResponse:
     training = _training(request, pk)
     material = _child(TrainingMaterial.objects.filter(training=training), request, pk=material_pk)
     try:
@@ -585,7 +573,7 @@ def _content_type(kind: str) -> str:
 
 @login_required
 @require_POST
-def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+def material_delete(request: AuthenticatedHttpRequest, pk: int, material_pk: int) -> HttpResponse:
     training = _training(request, pk, write=True)
     material = _child(TrainingMaterial.objects.filter(training=training), request, pk=material_pk)
     services.material_delete(material=material)
@@ -598,7 +586,7 @@ def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
 
 @login_required
 @require_GET
-def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A printable sheet per day for signatures (A4, one row per participant)."""
     training = _training(request, pk)
     sessions = list(training.sessions.all())
@@ -637,7 +625,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def certificates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every participant who attended at least one day: one page each."""
     training = _training(request, pk)
     entries = _certificate_entries(training, training.participants.all())
@@ -651,7 +639,7 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedHttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     training = _training(request, pk)
     participant = _child(Participant.objects.filter(training=training), request, pk=participant_pk)
     entries = _certificate_entries(training, Participant.objects.filter(pk=participant.pk))
@@ -670,7 +658,7 @@ def certificate(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
 
 @login_required
 @require_GET
-def summary(request: HttpRequest, pk: int) -> HttpResponse:
+def summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
     return render(
         request,
@@ -684,13 +672,13 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, qs: Any, param: str, per_page: int = 25) -> Any:
+def _page(request: AuthenticatedHttpRequest, qs: Any, param: str, per_page: int = 25) -> Any:
     return Paginator(qs, per_page).get_page(request.GET.get(param))
 
 
 @login_required
 @require_GET
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which communes and clubs have a trained leader (association staff and viewers)."""
     if not scoping.is_staff_role(request.user) and not request.user.area_id:
         raise PermissionDenied

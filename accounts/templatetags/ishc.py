@@ -9,6 +9,16 @@ from django import template
 register = template.Library()
 
 
+def thousands(amount: int) -> str:
+    """1500000 -> "1.500.000": whole numbers grouped by dots, as Vietnamese writes them.
+
+    The one place that writes a number so; the filters below and messages built in Python
+    (a refusal naming a balance, a loan limit) use it.
+    """
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".")
+
+
 @register.filter
 def vnd(value: Any) -> str:
     """1500000 -> "1.500.000 ₫" (VND has no decimals)."""
@@ -18,8 +28,7 @@ def vnd(value: Any) -> str:
         amount = int(Decimal(value).to_integral_value())
     except (ArithmeticError, ValueError, TypeError):
         return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+    return thousands(amount) + " ₫"
 
 
 @register.filter
@@ -28,7 +37,7 @@ def number(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        return f"{int(value):,}".replace(",", ".")
+        return thousands(int(value))
     except (ValueError, TypeError):
         return str(value)
 

@@ -3,7 +3,6 @@
 from funds.services.dues import dues_record
 from funds.services.ledger import (
     MAX_AMOUNT,
-    assert_month_open,
     entry_record,
     entry_reverse,
     fund_create,
@@ -26,7 +25,6 @@ from funds.services.loans import (
 
 __all__ = [
     "MAX_AMOUNT",
-    "assert_month_open",
     "build_schedule",
     "dues_record",
     "entry_record",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from funds.models import Contribution, Fund, FundsError, LedgerEntry
 from funds.services.ledger import _check_date, check_amount, lock_fund, post
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from clubs.models import Club
     from members.models import Member
 
@@ -24,7 +25,7 @@ def dues_record(
     month: int,
     amounts: dict[Member, int],
     on: datetime.date,
-    by: Any,
+    by: User | None,
 ) -> list[Contribution]:
     """Record the dues of several members for one month (one receipt each), all or none."""
     if not 1 <= month <= 12:
@@ -61,7 +62,7 @@ def _post_all(
     month: int,
     amounts: dict[Member, int],
     on: datetime.date,
-    by: Any,
+    by: User | None,
 ) -> list[Contribution]:
     rows = []
     for member, amount in amounts.items():

@@ -12,19 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.templatetags.ishc import thousands
 from funds.models import Contribution, Fund, FundPlan, FundsError, LedgerEntry
+from month.locking import assert_month_open
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from clubs.models import Area, Club
     from members.models import Member
-
-try:
-    from clubs.locking import is_month_locked
-except ImportError:  # the monthly-report lock is optional
-
-    def is_month_locked(club: Any, day: datetime.date) -> bool:
-        return False
-
 
 # Larger than any real club or association fund; refuses typing mistakes and overflow.
 MAX_AMOUNT = 10**12
@@ -48,17 +43,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def assert_month_open(club: Club | None, date: datetime.date) -> None:
-    """Refuse a write dated in a month whose report was approved (and so locked)."""
-    if club is not None and is_month_locked(club, date):
-        raise FundsError(
-            {
-                "date": _("The report for %(month)s is approved and locked.")
-                % {"month": f"{date:%m/%Y}"}
-            }
-        )
-
-
 def check_amount(amount: Any, field: str = "amount") -> int:
     """A whole, positive number of VND not above ``MAX_AMOUNT``."""
     if isinstance(amount, bool) or not isinstance(amount, int):
@@ -73,7 +57,8 @@ def check_amount(amount: Any, field: str = "amount") -> int:
 def _check_date(day: datetime.date, club: Club | None) -> None:
     if day > today():
         raise FundsError({"date": _("The date cannot be in the future.")})
-    assert_month_open(club, day)
+    # Entries dated in a month whose report was approved are refused (``MonthLocked``).
+    assert_month_open(club, day, field="date")
 
 
 def lock_fund(fund_id: int) -> Fund:
@@ -89,7 +74,7 @@ def post(
     amount: int,
     direction: str,
     category: str,
-    by: Any,
+    by: User | None,
     member: Member | None = None,
     payer: str = "",
     note: str = "",
@@ -104,7 +89,7 @@ def post(
         raise FundsError(
             {
                 "amount": _("Not enough money in %(fund)s: the balance is %(balance)s ₫.")
-                % {"fund": fund.name, "balance": f"{fund.balance:,}".replace(",", ".")}
+                % {"fund": fund.name, "balance": thousands(fund.balance)}
             }
         )
     year = date.year
@@ -151,7 +136,7 @@ def entry_record(
     amount: int,
     direction: str,
     category: str,
-    by: Any,
+    by: User | None,
     member: Member | None = None,
     payer: str = "",
     note: str = "",
@@ -184,7 +169,7 @@ def entry_record(
 
 @transaction.atomic
 def entry_reverse(
-    *, entry: LedgerEntry, by: Any, note: str = "", date: datetime.date | None = None
+    *, entry: LedgerEntry, by: User | None, note: str = "", date: datetime.date | None = None
 ) -> list[LedgerEntry]:
     """Cancel an entry with an opposite one linked to it (both legs for a transfer)."""
     date = date or today()
@@ -237,7 +222,7 @@ def fund_transfer(
     target: Fund,
     amount: int,
     date: datetime.date,
-    by: Any,
+    by: User | None,
     note: str = "",
 ) -> tuple[LedgerEntry, LedgerEntry]:
     """Move money between two funds: both legs or neither."""
@@ -307,7 +292,7 @@ def plan_create(
     *,
     year: int,
     target: int,
-    by: Any,
+    by: User | None,
     fund: Fund | None = None,
     area: Area | None = None,
     kind: str = Fund.Kind.CARE,

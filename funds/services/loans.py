@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -13,18 +12,17 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.templatetags.ishc import thousands
+from config.months import add_months
 from funds.models import Fund, FundsError, Installment, LedgerEntry, Loan, Repayment
 from funds.services.ledger import _check_date, check_amount, lock_fund, post, today
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from members.models import Member
 
 Cat = LedgerEntry.Category
 Dir = LedgerEntry.Direction
-
-
-def vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 class ScheduleRow(TypedDict):
@@ -32,13 +30,6 @@ class ScheduleRow(TypedDict):
     due_on: datetime.date
     principal: int
     interest: int
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_interest(outstanding: int, monthly_rate: Decimal) -> int:
@@ -92,14 +83,14 @@ def _check_limits(*, fund: Fund, principal: int, loan: Loan | None = None) -> No
     limit = settings.ISHC_MAX_LOAN_VND
     if principal > limit:
         raise FundsError(
-            {"principal": _("A loan cannot be more than %(max)s ₫.") % {"max": vnd(limit)}}
+            {"principal": _("A loan cannot be more than %(max)s ₫.") % {"max": thousands(limit)}}
         )
     available = available_balance(fund, exclude=loan)
     if principal > available:
         raise FundsError(
             {
                 "principal": _("The fund has only %(available)s ₫ available to lend.")
-                % {"available": vnd(max(available, 0))}
+                % {"available": thousands(max(available, 0))}
             }
         )
 
@@ -114,7 +105,7 @@ def loan_request(
     term_months: int,
     monthly_rate: Decimal,
     method: str,
-    by: Any,
+    by: User | None,
     in_kind: str = "",
     requested_on: datetime.date | None = None,
 ) -> Loan:
@@ -157,7 +148,9 @@ def _lock_loan(loan: Loan) -> Loan:
 
 
 @transaction.atomic
-def loan_approve(*, loan: Loan, by: Any, on: datetime.date | None = None, note: str = "") -> Loan:
+def loan_approve(
+    *, loan: Loan, by: User | None, on: datetime.date | None = None, note: str = ""
+) -> Loan:
     """The board approves a requested loan."""
     locked = _lock_loan(loan)
     if locked.status != Loan.Status.REQUESTED:
@@ -172,7 +165,9 @@ def loan_approve(*, loan: Loan, by: Any, on: datetime.date | None = None, note: 
 
 
 @transaction.atomic
-def loan_reject(*, loan: Loan, by: Any, note: str = "", on: datetime.date | None = None) -> Loan:
+def loan_reject(
+    *, loan: Loan, by: User | None, note: str = "", on: datetime.date | None = None
+) -> Loan:
     locked = _lock_loan(loan)
     if locked.status not in (Loan.Status.REQUESTED, Loan.Status.APPROVED):
         raise FundsError(_("Only a loan not yet disbursed can be rejected."))
@@ -186,7 +181,7 @@ def loan_reject(*, loan: Loan, by: Any, note: str = "", on: datetime.date | None
 
 
 @transaction.atomic
-def loan_disburse(*, loan: Loan, by: Any, on: datetime.date | None = None) -> LedgerEntry:
+def loan_disburse(*, loan: Loan, by: User | None, on: datetime.date | None = None) -> LedgerEntry:
     """Pay out an approved loan (a ledger outflow) and write its schedule."""
     on = on or today()
     locked = _lock_loan(loan)
@@ -197,7 +192,8 @@ def loan_disburse(*, loan: Loan, by: Any, on: datetime.date | None = None) -> Le
     _check_date(on, locked.fund.club)
     if locked.principal > settings.ISHC_MAX_LOAN_VND:
         raise FundsError(
-            _("A loan cannot be more than %(max)s ₫.") % {"max": vnd(settings.ISHC_MAX_LOAN_VND)}
+            _("A loan cannot be more than %(max)s ₫.")
+            % {"max": thousands(settings.ISHC_MAX_LOAN_VND)}
         )
     fund = lock_fund(locked.fund_id)
     entry = post(
@@ -277,7 +273,7 @@ def payoff_amount(loan: Loan, on: datetime.date) -> int:
 
 
 def _repay(
-    *, loan: Loan, amount: int, on: datetime.date, by: Any, note: str, early: bool
+    *, loan: Loan, amount: int, on: datetime.date, by: User | None, note: str, early: bool
 ) -> Repayment:
     check_amount(amount)
     locked = _lock_loan(loan)
@@ -296,12 +292,12 @@ def _repay(
         raise FundsError(
             {
                 "amount": _("The repayment is more than what is owed (%(owed)s ₫).")
-                % {"owed": vnd(owed)}
+                % {"owed": thousands(owed)}
             }
         )
     principal, interest = allocate(installments, amount)
     fund = lock_fund(locked.fund_id)
-    common = {
+    common: dict[str, Any] = {
         "fund": fund,
         "date": on,
         "direction": Dir.IN,
@@ -340,7 +336,7 @@ def _repay(
 
 @transaction.atomic
 def loan_repay(
-    *, loan: Loan, amount: int, by: Any, on: datetime.date | None = None, note: str = ""
+    *, loan: Loan, amount: int, by: User | None, on: datetime.date | None = None, note: str = ""
 ) -> Repayment:
     """A borrower pays back (usually at the monthly meeting)."""
     return _repay(loan=loan, amount=amount, on=on or today(), by=by, note=note, early=False)
@@ -348,7 +344,7 @@ def loan_repay(
 
 @transaction.atomic
 def loan_payoff(
-    *, loan: Loan, by: Any, on: datetime.date | None = None, note: str = ""
+    *, loan: Loan, by: User | None, on: datetime.date | None = None, note: str = ""
 ) -> Repayment:
     """Early repayment: settle the whole loan; interest after the current month is waived."""
     return _repay(loan=loan, amount=1, on=on or today(), by=by, note=note, early=True)
@@ -356,7 +352,7 @@ def loan_payoff(
 
 @transaction.atomic
 def repayment_reverse(
-    *, repayment: Repayment, by: Any, note: str, on: datetime.date | None = None
+    *, repayment: Repayment, by: User | None, note: str, on: datetime.date | None = None
 ) -> list[LedgerEntry]:
     """Correct a repayment recorded by mistake (a wrong amount, the wrong borrower).
 
@@ -417,7 +413,9 @@ def repayment_reverse(
 
 
 @transaction.atomic
-def loan_write_off(*, loan: Loan, by: Any, reason: str, on: datetime.date | None = None) -> Loan:
+def loan_write_off(
+    *, loan: Loan, by: User | None, reason: str, on: datetime.date | None = None
+) -> Loan:
     """The board gives up on what a borrower still owes (death, a borrower who left for good).
 
     No money moves — it left the fund when the loan was paid out — so the ledger is

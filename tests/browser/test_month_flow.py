@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from clubs.models_month import Attendance, HealthCheck, MonthlyReport
+from month.models import Attendance, HealthCheck, MonthlyReport
 from tests.browser.conftest import assert_no_horizontal_overflow, log_out
 from tests.factories import MemberFactory
 from tests.factories_month import MeetingFactory, vi

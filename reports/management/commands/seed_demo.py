@@ -5,7 +5,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app's ``demo.seed(out)`` runs in this order; an app without demo data is skipped.
+# Each app's ``demo.seed(out)`` runs in this order.
 # Funds come before the month records: approving a month's report locks its entries.
 DEMO_MODULES = [
     "clubs.demo",
@@ -13,7 +13,7 @@ DEMO_MODULES = [
     "members.demo",
     "funds.demo",
     "trainings.demo",
-    "clubs.demo_month",
+    "month.demo",
     "reports.demo",
 ]
 
@@ -23,12 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
+            module = importlib.import_module(name)
             with transaction.atomic():
                 module.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Password for all users: Demo@12345"))

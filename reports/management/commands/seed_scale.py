@@ -1,11 +1,13 @@
-"""Generate national-scale data for benchmarks (PostgreSQL): ``manage.py seed_scale --clubs N``."""
+"""Generate national-scale data for benchmarks (PostgreSQL): ``manage.py seed_scale --clubs N``.
+
+The generator lives with the benchmarks, in ``bench/scale/``."""
 
 import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports import scale
+from bench import scale
 
 
 class Command(BaseCommand):

@@ -1,0 +1,309 @@
+"""Reads for the club's month: meeting lists, the monthly report's figures, the member's
+month panel, the staff inbox and the late-report list. Aggregates are computed in the
+database; every function runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import scoping
+from clubs.models import Club
+from config.months import add_months, month_bounds, shift, split, ym_of_date
+from funds.selectors import month_figures  # the one read month makes of funds
+from members.models import Member
+from month import figures, schedule
+from month.models import (
+    Activity,
+    ActivityArea,
+    Attendance,
+    HealthCheck,
+    HomeCareVisit,
+    Meeting,
+    MonthlyReport,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def meeting_list(*, club: Club, viewer: User) -> QuerySet[Meeting]:
+    """The club's meetings, newest first, with their attendance counts."""
+    return (
+        scoping.for_user(Meeting, viewer)
+        .filter(club=club)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present")),
+            marked=Count("attendance"),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def next_meeting(*, club: Club, today: datetime.date | None = None) -> Meeting | None:
+    today = today or timezone.localdate()
+    return (
+        Meeting.objects.filter(club=club, status=Meeting.Status.PLANNED, date__gte=today)
+        .order_by("date", "pk")
+        .first()
+    )
+
+
+def meeting_roster(meeting: Meeting) -> QuerySet[Member]:
+    """The members on the register on the meeting's day, in name order."""
+    return (
+        Member.objects.filter(club_id=meeting.club_id)
+        .on_register(meeting.date)
+        .order_by("search_name", "pk")
+    )
+
+
+def meeting_sheet(meeting: Meeting) -> dict[str, Any]:
+    """What the record page needs: the roster, current marks and readings (3 queries)."""
+    members = list(meeting_roster(meeting))
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"))
+    readings = {h.member_id: h for h in HealthCheck.objects.filter(meeting=meeting)}
+    return {"members": members, "marks": marks, "readings": readings}
+
+
+def meeting_summary(meeting: Meeting, *, sensitive: bool) -> dict[str, Any]:
+    """Counts for the meeting page, and the high readings for those allowed to see them."""
+    counts = Attendance.objects.filter(meeting=meeting).aggregate(
+        present=Count("pk", filter=Q(status="present")),
+        absent=Count("pk", filter=Q(status="absent")),
+        excused=Count("pk", filter=Q(status="excused")),
+    )
+    high: list[HealthCheck] = []
+    measured = 0
+    if sensitive:
+        readings = list(
+            HealthCheck.objects.filter(meeting=meeting)
+            .select_related("member")
+            .order_by("member__search_name")
+        )
+        measured = len(readings)
+        high = [r for r in readings if r.is_high]
+    return {"counts": counts, "high_readings": high, "measured": measured}
+
+
+# --- The monthly report's figures -----------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def report_figures(club: Club, year: int, month: int) -> dict[str, Any]:
+    """Everything the monthly report states, compiled from the month's records.
+
+    Attendance rate = present marks / all marks (present, absent, excused) at the meetings
+    held; members with no mark are *not recorded* and left out of the rate.
+    """
+    first, last = month_bounds(year, month)
+    in_month = Q(date__gte=first, date__lte=last)
+    meetings = Meeting.objects.filter(in_month, club=club).aggregate(**figures.meetings())
+    attendance = (
+        figures.held_attendance()
+        .filter(meeting__club=club, meeting__date__gte=first, meeting__date__lte=last)
+        .aggregate(**figures.attendance())
+    )
+    marks = attendance["present"] + attendance["absent"] + attendance["excused"]
+    attendance["rate"] = _rate(attendance["present"], marks)
+    health = HealthCheck.objects.filter(in_month, club=club).aggregate(**figures.health())
+    activities = Activity.objects.filter(in_month, club=club).aggregate(**figures.activities())
+    activities["by_area"] = [
+        {"code": a.code, "name": a.name, "count": a.n}
+        for a in ActivityArea.objects.annotate(
+            n=Count(
+                "activities",
+                filter=Q(
+                    activities__club=club,
+                    activities__date__gte=first,
+                    activities__date__lte=last,
+                ),
+            )
+        ).order_by("order", "name")
+    ]
+    visits = HomeCareVisit.objects.filter(in_month, club=club).aggregate(**figures.visits())
+    members = Member.objects.filter(club=club).aggregate(**figures.members(first, last))
+    funds = month_figures(club, year, month)
+    return {
+        "period": f"{year:04d}-{month:02d}",
+        "meetings": meetings,
+        "attendance": attendance,
+        "health": health,
+        "activities": activities,
+        "visits": visits,
+        "members": members,
+        "funds": funds,
+    }
+
+
+# --- Reports for staff ----------------------------------------------------------------------
+
+
+def report_list(*, viewer: User, status: str | None = None) -> QuerySet[MonthlyReport]:
+    qs = scoping.for_user(MonthlyReport, viewer).select_related("club", "club__commune")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-year", "-month", "club__name")
+
+
+def waiting_status_for(viewer: User) -> str | None:
+    """The status of reports waiting for this user's step (commune: review; province: approve)."""
+    if scoping.is_province_role(viewer):
+        return MonthlyReport.Status.REVIEWED
+    if scoping.is_staff_role(viewer):
+        return MonthlyReport.Status.SUBMITTED
+    return None
+
+
+def last_due_month(today: datetime.date | None = None) -> tuple[int, int]:
+    """The most recent month whose report deadline has passed."""
+    today = today or timezone.localdate()
+    ym = shift(ym_of_date(today), -1)
+    if schedule.report_deadline(*split(ym)) >= today:
+        ym = shift(ym, -1)
+    return split(ym)
+
+
+def late_reports(*, viewer: User, year: int, month: int) -> QuerySet[Club]:
+    """Active clubs in the viewer's scope that had not submitted the month's report by the
+    deadline: no report, still a draft, returned and not resubmitted, or submitted late.
+
+    Each club carries ``report_id``, ``report_status`` and ``report_submitted_at``.
+    """
+    _first, last = month_bounds(year, month)
+    report = MonthlyReport.objects.filter(club=OuterRef("pk"), year=year, month=month)
+    return (
+        scoping.clubs_for(viewer)
+        .filter(status=Club.Status.ACTIVE)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=last))
+        .select_related("commune")
+        .annotate(
+            report_id=Subquery(report.values("pk")[:1]),
+            report_status=Subquery(report.values("status")[:1]),
+            report_submitted_at=Subquery(report.values("submitted_at")[:1]),
+        )
+        .filter(
+            Q(report_id__isnull=True)
+            | Q(report_status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED])
+            | Q(report_submitted_at__gte=schedule.report_late_from(year, month))
+        )
+        .order_by("commune__name", "name")
+    )
+
+
+def club_month_overview(*, club: Club, months: int = 12) -> list[dict[str, Any]]:
+    """The club's last ``months`` months with their report (or none yet), newest first."""
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), -(months - 1))
+    reports = {
+        (r.year, r.month): r
+        for r in MonthlyReport.objects.filter(club=club).filter(
+            Q(year__gt=start.year) | Q(year=start.year, month__gte=start.month)
+        )
+    }
+    rows = []
+    for i in range(months):
+        day = add_months(today.replace(day=1), -i)
+        rows.append(
+            {
+                "year": day.year,
+                "month": day.month,
+                "period": f"{day.month:02d}/{day.year}",
+                "report": reports.get((day.year, day.month)),
+                "deadline": schedule.report_deadline(day.year, day.month),
+            }
+        )
+    return rows
+
+
+# --- The member's month panel ---------------------------------------------------------------
+
+
+def member_month_panel(member: Member, viewer: User) -> dict[str, Any]:
+    """Context for ``month/_member_panel.html``: attendance history, readings (only for
+    those who may see health data) and home-care visits. Five queries at most.
+
+    The caller has already fetched ``member`` through ``accounts.scoping``.
+    """
+    sensitive = scoping.can_see_sensitive(viewer)
+    held = Meeting.objects.filter(
+        club_id=member.club_id, status=Meeting.Status.HELD, date__gte=member.joined_on
+    )
+    if member.left_on:  # the meetings while on the register (members.models.on_register_q)
+        held = held.filter(date__lt=member.left_on)
+    held = held.annotate(
+        mark=Subquery(
+            Attendance.objects.filter(meeting=OuterRef("pk"), member=member).values("status")[:1]
+        )
+    ).order_by("-date")[:12]
+    labels = dict(Attendance.Status.choices)
+    history = [
+        {"meeting": m, "status": m.mark or "", "label": labels.get(m.mark) or _("Not marked")}
+        for m in held
+    ]
+    summary = {
+        "present": sum(1 for h in history if h["status"] == "present"),
+        "absent": sum(1 for h in history if h["status"] == "absent"),
+        "excused": sum(1 for h in history if h["status"] == "excused"),
+        "not_recorded": sum(1 for h in history if not h["status"]),
+        "meetings": len(history),
+    }
+    readings: list[HealthCheck] = []
+    chart: dict[str, list[Any]] = {"labels": [], "systolic": [], "diastolic": [], "weight": []}
+    if sensitive:
+        readings = list(HealthCheck.objects.filter(member=member).order_by("-date", "-pk")[:24])
+        for r in reversed(readings):
+            chart["labels"].append(r.date.strftime("%d/%m/%Y"))
+            chart["systolic"].append(r.systolic)
+            chart["diastolic"].append(r.diastolic)
+            chart["weight"].append(float(r.weight) if r.weight is not None else None)
+    # Visits received reveal care needs (sensitive); visits given are the volunteer's work.
+    received: list[HomeCareVisit] = []
+    if sensitive:
+        received = list(
+            HomeCareVisit.objects.filter(recipient=member)
+            .select_related("volunteer")
+            .order_by("-date", "-pk")[:20]
+        )
+    given = list(
+        HomeCareVisit.objects.filter(volunteer=member)
+        .select_related("recipient")
+        .order_by("-date", "-pk")[:20]
+    )
+    return {
+        "member": member,
+        "sensitive": sensitive,
+        "history": history,
+        "attendance_summary": summary,
+        "readings": readings,
+        "chart": chart,
+        "chart_id": f"month-chart-{member.pk}",
+        "chart_data_id": f"month-chart-{member.pk}-data",
+        "visits_received": received,
+        "visits_given": given,
+    }
+
+
+__all__ = [
+    "club_month_overview",
+    "last_due_month",
+    "late_reports",
+    "meeting_list",
+    "meeting_sheet",
+    "meeting_summary",
+    "member_month_panel",
+    "next_meeting",
+    "report_figures",
+    "report_list",
+    "waiting_status_for",
+]

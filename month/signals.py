@@ -1,0 +1,34 @@
+"""The month follows the club tree: monthly reports carry their club's province.
+
+``MonthlyReport.province`` is a copy of the club's province (the province's report inbox reads
+one index). ``clubs`` knows nothing of reports, so when a club moves to another commune, or a
+commune to another province, these receivers bring the reports along in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from clubs.models import Area, Club
+from month.models import MonthlyReport
+
+
+@receiver(post_save, sender=Club, dispatch_uid="month.reports_follow_club")
+def reports_follow_club(sender: type[Club], instance: Club, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    MonthlyReport.objects.filter(club=instance).exclude(province_id=instance.province_id).update(
+        province_id=instance.province_id
+    )
+
+
+@receiver(post_save, sender=Area, dispatch_uid="month.reports_follow_commune")
+def reports_follow_commune(sender: type[Area], instance: Area, **kwargs: Any) -> None:
+    if instance.level != Area.Level.COMMUNE or kwargs.get("raw"):
+        return
+    MonthlyReport.objects.filter(club__commune=instance).exclude(
+        province_id=instance.province_id
+    ).update(province_id=instance.province_id)
