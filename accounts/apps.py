@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Every process that can save a user drops its cached copy (accounts.backends).
-        from accounts import backends  # noqa: F401
+        # Every process that can save a user drops its cached copy (accounts.backends); every
+        # sign-in starts the session's idle time and its second step (accounts.signin).
+        from accounts import backends, signin  # noqa: F401

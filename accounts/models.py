@@ -1,6 +1,12 @@
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from config.choices import ChoiceLabels
@@ -41,6 +47,9 @@ class User(ChoiceLabels, AbstractUser):
     )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
+    # Moved on by "log out of every device" (accounts.sessions): part of the hash every
+    # session keeps of its user, so every session signed in before ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -48,6 +57,26 @@ class User(ChoiceLabels, AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=secret)
+
+    def _session_auth_hash(self, *, secret: str | bytes | None) -> str:
+        # Django's own hash of the password while the generation is 0 (sessions signed in
+        # before the field existed stay valid), of the password and the generation after.
+        value = self.password
+        if self.session_generation:
+            value = f"{value}:{self.session_generation}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_admin_role(self) -> bool:
@@ -74,3 +103,111 @@ class User(ChoiceLabels, AbstractUser):
             errors["club"] = _("Choose one scope only: an area or a club.")
         if errors:
             raise ValidationError(errors)
+
+
+class SensitiveAccess(models.Model):
+    """One look at named people's sensitive or high-risk data: who opened which page or file,
+    when, about whom (one person, or the list of a club, a meeting or a training event with how
+    many people on it) and the most guarded group of fields it showed.
+
+    Pages note what they show with ``accounts.privacy.note_access``; ``accounts.access_log``
+    writes a request's notes in one INSERT once the response is ready, and deletes rows older
+    than ``ISHC_ACCESS_LOG_DAYS``. Provincial staff read the rows of their province, admins
+    all of them (``/accounts/access-log/``).
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("page")
+        DOWNLOAD = "download", _("download")
+
+    # PROTECT: the log says who looked; a user who has looked is deactivated, not deleted,
+    # until their rows have aged out.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    path = models.CharField(_("page"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    # A value of accounts.privacy.Category (sensitive or high_risk in practice).
+    category = models.CharField(_("data"), max_length=20)
+    # Whose data: a person (a member, a training participant), or the club, meeting, training
+    # event or area whose list of people was shown; empty for a list with no such owner.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("object type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    count = models.PositiveIntegerField(_("people shown"), null=True, blank=True)
+    # Where the people belong, copied when the row is written: the club (shown on the log
+    # page) and its province (the column provincial staff are scoped on). Not indexed on
+    # their own: the log is read by province and date, by person and by user.
+    club = models.ForeignKey(
+        "clubs.Club",
+        verbose_name=_("club"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    province = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    scope_club_path = "club"
+    scope_province_field = "province"
+
+    class Meta:
+        verbose_name = _("access to sensitive data")
+        verbose_name_plural = _("accesses to sensitive data")
+        indexes = [
+            models.Index(fields=["at"], name="access_at_idx"),
+            models.Index(fields=["content_type", "object_id"], name="access_subject_idx"),
+            models.Index(fields=["province", "at"], name="access_province_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path} {self.at:%d/%m/%Y %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """A form that was already sent: the key drawn into the form, and how it was answered.
+
+    A form that creates or moves something (a repayment, a ledger entry, a member) carries a
+    fresh key; the first post inserts this row in the same transaction as the write, so a
+    second post of the same form (a double tap, "back" then resubmit, a retry) hits the unique
+    key, writes nothing and gets the first answer again (``accounts.once``).
+    """
+
+    key = models.UUIDField(_("key"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    result_url = models.CharField(_("answered with"), max_length=500, blank=True)
+    result_message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sent form")
+        verbose_name_plural = _("sent forms")
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return str(self.key)

@@ -23,11 +23,22 @@ and an aggregate of fewer than ``MIN_GROUP`` people is suppressed for them.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
+    from django.db import models
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
     from accounts.scoping import Viewer
 
 
@@ -91,6 +102,10 @@ PERSONAL_FIELDS: dict[str, dict[str, Category]] = {
         "phone": CONTACT,
         "ethnicity": SENSITIVE,
     },
+    # An upload of the member list keeps its parsed rows (every column of the sheet) and the
+    # problems found in them (which name the rows) until it is committed.
+    "members.ImportJob": {"rows": HIGH_RISK, "problems": IDENTITY},
+    "month.Reminder": {"member": IDENTITY, "address": CONTACT, "text": IDENTITY},
 }
 
 # Aggregates over fewer people than this are suppressed for viewers: a "2" beside a small
@@ -137,9 +152,232 @@ def hidden_fields(user: Viewer, model_label: str) -> frozenset[str]:
     )
 
 
+def about_people(model: type[models.Model]) -> bool:
+    """Whether a row of ``model`` is about a named person: the declaration lists fields of it,
+    or one of its foreign keys points at a model it lists (a board seat, a repayment's loan)."""
+    if model._meta.label in PERSONAL_FIELDS:
+        return True
+    return any(
+        field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and field.related_model is not None
+        and not isinstance(field.related_model, str)
+        and field.related_model._meta.label in PERSONAL_FIELDS
+        for field in model._meta.fields
+    )
+
+
+def hidden_model_fields(user: Viewer, model: type[models.Model]) -> frozenset[str]:
+    """``hidden_fields`` of ``model``, and for a user who may not see named people also its
+    relations to them: a foreign key or many-to-many to a model the declaration lists shows
+    that person's name (an activity's participants)."""
+    hidden = hidden_fields(user, model._meta.label)
+    if may_see_people(user):
+        return hidden
+    return hidden | frozenset(
+        field.name
+        for field in model._meta.get_fields()
+        if field.concrete
+        and field.is_relation
+        and field.related_model is not None
+        and not isinstance(field.related_model, str)
+        and field.related_model._meta.label in PERSONAL_FIELDS
+    )
+
+
 def small_count(user: Viewer, count: int | None) -> int | None:
     """``count`` as ``user`` may see it: None (shown as "< 5") when a viewer would see a group
     small enough to point to individuals (1 to MIN_GROUP - 1 people)."""
     if count is None or may_see_people(user):
         return count
     return None if 0 < count < MIN_GROUP else count
+
+
+# --- The declaration applied: pages, files and figures -------------------------------------
+
+# What a user who sees aggregates only reads on a page of named people (403).
+PEOPLE_ONLY_MESSAGE = gettext_lazy(
+    "This page shows people by name. Your role sees figures only (counts, never names): "
+    "the club's leaders and the association staff of the area see the people."
+)
+
+
+def require_people(user: Viewer, *categories: Category) -> None:
+    """A page, file or list of named people (showing ``categories`` of them besides who they
+    are): 403 with ``PEOPLE_ONLY_MESSAGE`` for a user who may not see them. Call it after the
+    object was fetched through the door, so that an outsider still gets 404."""
+    allowed = categories_for(user)
+    if IDENTITY not in allowed or not allowed.issuperset(categories):
+        raise PermissionDenied(PEOPLE_ONLY_MESSAGE)
+
+
+def below_group(count: int | None) -> bool:
+    """A group of 1 to ``MIN_GROUP`` - 1 people: small enough to point to individuals."""
+    return count is not None and 0 < count < MIN_GROUP
+
+
+class Suppressed:
+    """A count a user may not see because the group is too small: it reads "< 5" on a page
+    and in a file, is no number (arithmetic on it fails loudly) and is truthy."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"< {MIN_GROUP}"
+
+    def __repr__(self) -> str:
+        return "SUPPRESSED"
+
+
+SUPPRESSED = Suppressed()
+
+
+def shown_count(user: Viewer, count: int | Suppressed | None) -> int | Suppressed | None:
+    """``small_count`` ready to show: the count, or ``SUPPRESSED`` where it is hidden (a
+    count already suppressed stays so)."""
+    if isinstance(count, Suppressed):
+        return count
+    shown = small_count(user, count)
+    return SUPPRESSED if shown is None and count is not None else shown
+
+
+def group_count(count: int | None, *, sees_everyone: bool) -> int | Suppressed | None:
+    """A count of people grouped by a sensitive field (participants by ethnicity) on a page
+    that also names some of them: shown whole only to those who see every person behind it,
+    suppressed below ``MIN_GROUP`` for anyone else (a leader who sees their own club's
+    people, a viewer)."""
+    return SUPPRESSED if not sees_everyone and below_group(count) else count
+
+
+def fold_small_groups(
+    rows: list[dict[str, Any]], *, key: str, other: Any, sees_everyone: bool
+) -> list[dict[str, Any]]:
+    """Counts of people by a sensitive field (``rows`` of {key: group, "n": count}) as a page
+    may show them: whole to those who see every person behind them; for anyone else the
+    groups of fewer than ``MIN_GROUP`` are folded into one row labelled ``other`` (their sum,
+    itself suppressed when small), so that no small group is even named."""
+    if sees_everyone:
+        return rows
+    kept = [r for r in rows if not below_group(r["n"])]
+    small = sum(r["n"] for r in rows if below_group(r["n"]))
+    if small:
+        kept.append({key: other, "n": group_count(small, sees_everyone=False), "folded": True})
+    return kept
+
+
+def people_q(user: Viewer, *club_paths: str) -> Q:
+    """The people of a list ``user`` may see by name, for a list whose rows are people
+    reachable from an event or an area (a training's participants), each hanging off a club
+    by one of ``club_paths`` ("member__club", "user__club"): association staff (and admins)
+    see everyone in the list, a club's leader the people of their own club, a viewer nobody.
+    """
+    from accounts import scoping
+
+    if not may_see_people(user):
+        return scoping.NOTHING
+    if scoping.is_staff_role(user):
+        return Q()
+    club_id = getattr(user, "club_id", None)
+    if not club_id or not club_paths:
+        return scoping.NOTHING
+    q = Q()
+    for path in club_paths:
+        q |= Q(**{f"{path}_id": club_id})
+    return q
+
+
+def sees_everyone(user: Viewer) -> bool:
+    """Whether ``people_q`` lets ``user`` see every person of such a list."""
+    from accounts import scoping
+
+    return may_see_people(user) and scoping.is_staff_role(user)
+
+
+class PageAccess:
+    """The declaration as a template reads it; the context processor puts one in every page
+    as ``privacy``:
+
+    - ``{% if privacy.people %}``: named people at all (``contact``, ``sensitive``,
+      ``high_risk`` likewise for the other categories);
+    - ``{% if privacy.show.member.phone %}``: one declared field (model name in lower case,
+      then the field); a field the declaration does not list reads as hidden;
+    - ``{{ n|people_count:privacy }}``: a count of people, "< 5" where it is suppressed.
+    """
+
+    def __init__(self, user: Viewer) -> None:
+        self.user = user
+
+    @cached_property
+    def categories(self) -> frozenset[Category]:
+        return categories_for(self.user)
+
+    @property
+    def people(self) -> bool:
+        return IDENTITY in self.categories
+
+    @property
+    def contact(self) -> bool:
+        return CONTACT in self.categories
+
+    @property
+    def sensitive(self) -> bool:
+        return SENSITIVE in self.categories
+
+    @property
+    def high_risk(self) -> bool:
+        return HIGH_RISK in self.categories
+
+    @cached_property
+    def show(self) -> dict[str, dict[str, bool]]:
+        allowed = self.categories
+        return {
+            label.rsplit(".", 1)[1].lower(): {name: cat in allowed for name, cat in fields.items()}
+            for label, fields in PERSONAL_FIELDS.items()
+        }
+
+    def count(self, count: int | Suppressed | None) -> int | Suppressed | None:
+        return shown_count(self.user, count)
+
+
+# --- The access log ------------------------------------------------------------------------
+# A page or file that shows sensitive or high-risk fields of named people notes what it shows;
+# ``accounts.access_log.AccessLogMiddleware`` writes the request's notes with one INSERT once
+# the response is ready (docs/privacy.md, "Access log").
+
+PAGE = "page"
+DOWNLOAD = "download"
+# The request attribute that collects the notes of one request.
+ACCESS_NOTES = "ishc_access_notes"
+
+
+class AccessNote(NamedTuple):
+    subject: models.Model | QuerySet[Any] | str
+    category: Category
+    kind: str
+    people: int | Sized | None  # ``count`` of note_access
+
+
+def note_access(
+    request: HttpRequest,
+    subject: models.Model | QuerySet[Any] | str,
+    category: Category,
+    *,
+    kind: str = PAGE,
+    count: int | Sized | None = None,
+) -> None:
+    """Note that this request shows ``category`` fields of named people. No query here: the
+    middleware writes every note of the request in one INSERT after the response, if the
+    response is a success (2xx) and the user may see ``category`` at all.
+
+    - ``subject``: whose data. The person (a member, a training participant), or for a list
+      the club, meeting, training event or area it belongs to: the row is scoped through it
+      (the staff of its province read it). A queryset or a model label ("members.Member")
+      for a list with no such owner: only admins read those rows.
+    - ``category``: the most guarded group of fields shown (``SENSITIVE``, ``HIGH_RISK``).
+    - ``kind``: ``PAGE`` or ``DOWNLOAD``.
+    - ``count``: how many people are shown: a number, or the page, list or queryset shown,
+      counted after the response from what the page already fetched. A person's own page
+      counts 1 without it; a list that shows nobody writes no row.
+    """
+    notes: list[AccessNote] = request.__dict__.setdefault(ACCESS_NOTES, [])
+    notes.append(AccessNote(subject, Category(category), kind, count))

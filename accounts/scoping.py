@@ -84,15 +84,6 @@ def is_province_role(user: Viewer) -> bool:
     return effective_role(user) in (Role.ADMIN, Role.PROVINCE)
 
 
-def can_see_sensitive(user: Viewer) -> bool:
-    """Ethnicity, health, disability, poverty status and loans of individual members.
-
-    Only the club's own leaders and association staff of the area see them (the object itself
-    must also be in scope); viewers see aggregates only.
-    """
-    return effective_role(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE, Role.CLUB_LEADER)
-
-
 def require_write(user: Viewer) -> None:
     if not can_write(user):
         raise PermissionDenied

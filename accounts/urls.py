@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+from accounts.access_log import views as access_log_views
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -18,4 +20,13 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path("two-step/", views.two_factor_overview, name="two_factor"),
+    path("two-step/set-up/", views.two_factor_enroll, name="two_factor_enroll"),
+    path("two-step/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-step/codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("two-step/off/", views.two_factor_disable, name="two_factor_disable"),
+    path("locks/", views.lockouts, name="login_lockouts"),
+    path("locks/<int:pk>/unlock/", views.lockout_lift, name="login_lockout_lift"),
+    path("access-log/", access_log_views.access_log, name="access_log"),
 ]

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from accounts.admin_scoping import ScopedHistoryAdmin, ScopedInlineMixin, ScopedModelAdmin
 from clubs.models import Area, AreaSuccession, BoardPosition, Club, ClubStatusChange
 
 
@@ -22,14 +21,14 @@ class AreaSuccessionAdmin(ScopedModelAdmin):
     autocomplete_fields = ("old", "new")
 
 
-class BoardPositionInline(admin.TabularInline):
+class BoardPositionInline(ScopedInlineMixin, admin.TabularInline):
     model = BoardPosition
     extra = 0
     autocomplete_fields = ("member",)
 
 
 @admin.register(Club)
-class ClubAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ClubAdmin(ScopedHistoryAdmin):
     list_display = ("name", "code", "commune", "village", "status", "founded_on")
     list_filter = ("status", "supporter")
     list_select_related = ("commune",)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.db import models
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from django.db.models.options import Options
@@ -33,6 +34,8 @@ class HistoryEntry:
     who: Any
     kind: str  # "+", "~" or "-" (created, changed, deleted)
     changes: list[Change] = field(default_factory=list)
+    # Why, when the service said (a loan written off, consent withdrawn, anonymised).
+    reason: str = ""
 
 
 def _display(record: Any, f: models.Field) -> Any:
@@ -62,8 +65,14 @@ def history_entries(
     entries = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None
+        reason = getattr(record, "history_change_reason", None) or ""
         entry = HistoryEntry(
-            when=record.history_date, who=record.history_user, kind=record.history_type
+            when=record.history_date,
+            who=record.history_user,
+            kind=record.history_type,
+            # The services store their reasons in English and they are shown translated; a
+            # reason a person typed is not a message id and comes back unchanged.
+            reason=gettext(reason) if reason else "",
         )
         for f in model_fields:
             new = getattr(record, f.attname, None)
@@ -75,6 +84,6 @@ def history_entries(
                 entry.changes.append(
                     Change(str(f.verbose_name), _display(previous, f), _display(record, f))
                 )
-        if entry.changes or record.history_type != "~":
+        if entry.changes or record.history_type != "~" or entry.reason:
             entries.append(entry)
     return entries

@@ -13,6 +13,7 @@ from django.db.models import F, QuerySet
 from accounts import scoping
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club, ClubStatusChange
+from config.choices import readable
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,3 +63,14 @@ def status_history(*, club: Club) -> list[ClubStatusChange]:
         .select_related("by")
         .order_by("-changed_on", "-at")
     )
+
+
+def person_board(*, member_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The board seats one member record held (data-subject requests: a copy of their data)."""
+    seats = BoardPosition.objects.filter(member_id=member_id).select_related("club")
+    return {
+        "board_positions": [
+            {"club": seat.club.name, **readable(seat, ("position", "start_on", "end_on"))}
+            for seat in seats.order_by("start_on", "pk")
+        ]
+    }

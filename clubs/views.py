@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import scoping
 from accounts.http import AuthenticatedHttpRequest
+from accounts.once import form_page as form_page_once
 from clubs import selectors, services
 from clubs.forms import (
     BoardEndForm,
@@ -167,7 +168,7 @@ def club_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def board_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=pk, write=True)
     form = BoardForm(request.POST or None, club=club, user=request.user)
-    return form_page(
+    return form_page_once(
         request,
         form,
         save=lambda: services.board_add(club=club, by=request.user, **form.cleaned_data),

@@ -9,6 +9,7 @@ field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -29,3 +30,18 @@ class ChoiceLabels:
     def _get_FIELD_display(self, field: models.Field) -> Any:
         value = getattr(self, field.attname)
         return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+def readable(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """``{name: value}`` of fields of ``obj`` as a person reads them: a choice as its label (in
+    the active language), anything else as stored (a foreign key as its id)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation holds no value
+            raise TypeError(f"{name} is not a field of {obj._meta.label}")
+        value = getattr(obj, field.attname)
+        if field.choices and value not in (None, ""):
+            value = force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+        out[name] = value
+    return out

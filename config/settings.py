@@ -1,5 +1,6 @@
 """ISHC Manager settings: one module; every deployment difference comes from the environment."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -35,6 +36,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "clubs",
     "members",
@@ -42,20 +47,29 @@ INSTALLED_APPS = [
     "funds",
     "month",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Writes the accesses to sensitive data a request noted, once its response is ready.
+    "accounts.access_log.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: a signed-in session's idle time starts again (accounts.sessions);
+    # a second sign-in step still due comes before any page (accounts.two_factor).
+    "accounts.middleware.SessionIdleMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it watches the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,13 +131,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account (per user name and address) after repeated failed logins.
+# Lock sign-in after repeated failures (accounts.lockout): for one user name from one address
+# after AXES_FAILURE_LIMIT, for an address alone (every user name tried from it) after
+# ISHC_LOGIN_ADDRESS_FAILURE_LIMIT: offices and phone networks put many people behind one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ISHC_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("ISHC_LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The reverse proxies (addresses or networks) whose TRUSTED_PROXY_HEADER names the client's
+# address. Empty: every request is taken to come straight from its client (REMOTE_ADDR).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a mistyped address fails at start
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+
+# A signed-in session ends after this many idle minutes (accounts.sessions): staff and viewers
+# work on shared office PCs; club leaders sign in on their own phones, on meeting days.
+ISHC_SESSION_IDLE_MINUTES = env.int("ISHC_SESSION_IDLE_MINUTES", default=30)
+ISHC_SESSION_IDLE_MINUTES_LEADER = env.int("ISHC_SESSION_IDLE_MINUTES_LEADER", default=8 * 60)
+# A session nobody signed in to (none is kept for long) ends as a staff session does.
+SESSION_COOKIE_AGE = ISHC_SESSION_IDLE_MINUTES * 60
+
+# Two-step sign-in (accounts.two_factor): an authenticator app's codes (TOTP) and recovery
+# codes. Required of provincial staff and administrators when on; anyone may turn it on.
+ISHC_REQUIRE_2FA = env.bool("ISHC_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "ISHC Manager"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language, time, formats ---------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
@@ -167,6 +205,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISHC Manager <noreply@localhost>")
+# Seconds an SMTP conversation may hang: a reminder is "sending" for at most this long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery: Redis when REDIS_URL is set; otherwise in-process, or a local folder transport ---
@@ -198,19 +238,23 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # --- Caches ------------------------------------------------------------------------------
+# Redis is a cache, not a place where anything lives only: the backend (config.cache) answers
+# "not cached" when Redis cannot be reached, so pages are built from the database meanwhile.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # An unreachable Redis costs a page at most this long, then is skipped for a while.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Sessions are read on every request: from Redis, written through to the database. Only
-    # with a cache every web process shares (a per-process cache would keep a logged-out
-    # session alive in the other processes).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database only (one primary-key read a request). Not cached_db: while
+# Redis is unreachable, signing out could not drop the cached copy, and the session would come
+# back to life with Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long the signed-in user is kept in the cache between requests (seconds; only with a
 # cache every process shares: saving or deleting a user drops it at once).
 ISHC_USER_CACHE_SECONDS = env.int("ISHC_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
@@ -225,8 +269,29 @@ ISHC_DASHBOARD_CACHE_SECONDS = env.int("ISHC_DASHBOARD_CACHE_SECONDS", default=6
 ISHC_OLDER_AGE = env.int("ISHC_OLDER_AGE", default=60)
 # Day of the next month by which a club's monthly report is due.
 ISHC_REPORT_DEADLINE_DAY = env.int("ISHC_REPORT_DEADLINE_DAY", default=5)
+# Allow a month's report to be submitted from the day of its last meeting (otherwise only
+# once the month has ended).
+ISHC_REPORT_FROM_LAST_MEETING = env.bool("ISHC_REPORT_FROM_LAST_MEETING", default=False)
 # The most a club may lend in one loan, in VND.
 ISHC_MAX_LOAN_VND = env.int("ISHC_MAX_LOAN_VND", default=50_000_000)
+# The largest amount any form accepts, in VND, unless the field sets its own limit.
+ISHC_MAX_AMOUNT_VND = env.int("ISHC_MAX_AMOUNT_VND", default=10**12)
+# The most one club activity may cost, in VND.
+ISHC_MAX_ACTIVITY_COST_VND = env.int("ISHC_MAX_ACTIVITY_COST_VND", default=500_000_000)
+# A loan above this monthly rate (%) asks the leader to confirm it.
+ISHC_LOAN_RATE_CONFIRM_ABOVE = env.float("ISHC_LOAN_RATE_CONFIRM_ABOVE", default=3.0)
+# Plausibility of an activity: guests beyond the club's members, and people helped.
+ISHC_ACTIVITY_GUESTS_MAX = env.int("ISHC_ACTIVITY_GUESTS_MAX", default=500)
+ISHC_MAX_BENEFICIARIES = env.int("ISHC_MAX_BENEFICIARIES", default=5000)
+# The longest home-care visit, in minutes.
+ISHC_MAX_VISIT_MINUTES = env.int("ISHC_MAX_VISIT_MINUTES", default=480)
+# Days a row of the access log of sensitive data is kept (a nightly task deletes older rows).
+ISHC_ACCESS_LOG_DAYS = env.int("ISHC_ACCESS_LOG_DAYS", default=365)
+# The most members one Excel import may hold (a larger file is refused: split it).
+ISHC_IMPORT_MAX_ROWS = env.int("ISHC_IMPORT_MAX_ROWS", default=5000)
+# A member import still queued or running this long after it started lost its task or its
+# worker: it is marked failed and can be run again. Longer than the task's 10-minute limit.
+ISHC_IMPORT_STALE_MINUTES = env.int("ISHC_IMPORT_STALE_MINUTES", default=15)
 
 # --- Meeting reminders -------------------------------------------------------------------
 # Days before a meeting at which members are reminded (a club may set its own).
@@ -261,6 +326,45 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Scripts only from our own static files (no inline script, no eval). Styles: files, plus
+# style attributes (computed widths and heights); browsers that know style-src-elem refuse
+# inline <style> elements too. data: images are Bootstrap's form icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the app never uses, off for every page (config.middleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,9 +1,14 @@
-"""Small helpers every page uses: search, pagination, dd/mm/yyyy inputs, service errors."""
+"""Small helpers every page uses: search, pagination, dd/mm/yyyy inputs, amounts and rates as
+people here type them, service errors."""
 
+import datetime
+import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -12,6 +17,7 @@ from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.text import fold
@@ -25,9 +31,15 @@ def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZ
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def search_term(request: HttpRequest, param: str = "q") -> str:
-    """The folded search text from the query string ("Nguyễn" and "nguyen" match alike)."""
-    return fold(request.GET.get(param, ""))[:100]
+    """The folded search text from the query string ("Nguyễn" and "nguyen" match alike).
+
+    NUL and other control characters are dropped: PostgreSQL refuses a NUL in a text value,
+    and nobody types the others into a search box."""
+    return fold(_CONTROL.sub("", request.GET.get(param, "")))[:100]
 
 
 def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -73,9 +85,34 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
 class DateField(forms.DateField):
+    """A dd/mm/yyyy date between 1900 and 2100 (a filter or a form given 01/01/0001 or
+    31/12/9999 would overflow date arithmetic further on); with ``not_future`` a date after
+    today is refused, for things that must already have happened (a visit, a repayment)."""
+
     widget = DateInput
-    default_error_messages = {"invalid": _("Enter the date as dd/mm/yyyy.")}
+    default_error_messages = {
+        "invalid": _("Enter the date as dd/mm/yyyy."),
+        "out_of_range": _("Enter a date between 1900 and 2100."),
+        "future": _("This date is in the future; enter the day it happened."),
+    }
+
+    def __init__(self, *, not_future: bool = False, **kwargs: Any) -> None:
+        self.not_future = not_future
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        if self.not_future and value > timezone.localdate():
+            raise ValidationError(self.error_messages["future"], code="future")
 
 
 class WidgetRenderer(BaseRenderer):
@@ -96,3 +133,103 @@ class WidgetRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+_PLAIN = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_NUMBER_LIKE = re.compile(r"^-?\d+([.,]\d+)*$")
+
+
+def _group(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+class MoneyField(forms.Field):
+    """A whole number of dong typed as 1500000, 1.500.000 or 1 500 000.
+
+    Decimals, negatives and numbers above ``max_value`` (default
+    ``settings.ISHC_MAX_AMOUNT_VND``) are refused with a message beside the field; zero only
+    when ``allow_zero`` (an activity that cost nothing). A text box, never
+    ``<input type=number>``: a browser set to Vietnamese rewrites "1.500" in one of those."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in dong, for example 1.500.000."),
+        "decimal": _("Enter a whole number of dong, without decimals."),
+        "positive": _("The amount must be greater than zero."),
+        "negative": _("The amount cannot be negative."),
+        "too_large": _("The amount is too large (at most %(max)s ₫)."),
+    }
+
+    def __init__(
+        self, *, max_value: int | None = None, allow_zero: bool = False, **kwargs: Any
+    ) -> None:
+        self.max_value = max_value
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        for space in (" ", "\u00a0", "\u202f"):
+            text = text.replace(space, "")
+        text = text.removesuffix("₫").removesuffix("đ").removesuffix("VND").strip()
+        if text.startswith("-") and _NUMBER_LIKE.match(text):
+            code = "negative" if self.allow_zero else "positive"
+            raise ValidationError(self.error_messages[code], code=code)
+        if _PLAIN.match(text):
+            amount = int(text)
+        elif _GROUPED.match(text):
+            amount = int(text.replace(".", ""))
+        elif _NUMBER_LIKE.match(text):
+            raise ValidationError(self.error_messages["decimal"], code="decimal")
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount == 0 and not self.allow_zero:
+            raise ValidationError(self.error_messages["positive"], code="positive")
+        limit = self.max_value if self.max_value is not None else settings.ISHC_MAX_AMOUNT_VND
+        if amount > limit:
+            raise ValidationError(
+                self.error_messages["too_large"], code="too_large", params={"max": _group(limit)}
+            )
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _group(value)
+        return value
+
+
+class DecimalTextField(forms.DecimalField):
+    """A decimal number (a monthly rate, a weight) typed as "0,5" or "0.5".
+
+    A text box with a decimal keyboard, never ``<input type=number>``: Chromium in a Vietnamese
+    locale turns "0,5" typed there into "05", and a 0.5 %/month loan was saved at 5 %."""
+
+    default_error_messages = {"invalid": _("Enter a number, for example 0,5.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        for key in ("min", "max", "step"):
+            attrs.pop(key, None)
+        return {**attrs, "inputmode": "decimal", "autocomplete": "off"}
+
+    # Django's DecimalField extends IntegerField and returns a Decimal: the stubs ignore the
+    # same override on DecimalField itself.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+            if value.count(".") > 1:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return super().to_python(value)
+        except InvalidOperation as exc:  # "1e999999999" and the like
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc

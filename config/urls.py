@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("trainings/", include("trainings.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 admin.site.site_header = "ISHC Manager"

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.admin_scoping import ScopedModelAdmin
+from accounts.admin_scoping import ScopedInlineMixin, ScopedModelAdmin
 from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
 
 
@@ -54,7 +54,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["fund", "created_by"]
 
 
-class InstallmentInline(admin.TabularInline):
+class InstallmentInline(ScopedInlineMixin, admin.TabularInline):
     model = Installment
     extra = 0
     can_delete = False

@@ -3,66 +3,22 @@
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.templatetags.ishc import thousands
-from config.ui import DateField
+from config.ui import DateField, DecimalTextField, MoneyField
 from funds.models import Fund, LedgerEntry, Loan
-from funds.services import MAX_AMOUNT
 from funds.services.ledger import CATEGORY_DIRECTIONS
 
 if TYPE_CHECKING:
     from clubs.models import Area
     from members.models import Member
-
-_PLAIN = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_DECIMAL = re.compile(r"^-?\d+([.,]\d+)*$")
-
-
-class MoneyField(forms.Field):
-    """A whole, positive number of dong; dots may separate thousands."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": _("Enter an amount in dong, for example 1.500.000."),
-        "decimal": _("Enter a whole number of dong, without decimals."),
-        "positive": _("The amount must be greater than zero."),
-        "too_large": _("The amount is too large."),
-    }
-
-    def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
-            return None
-        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-        text = text.removesuffix("₫").removesuffix("đ").removesuffix("VND").strip()
-        if text.startswith("-") and _DECIMAL.match(text):
-            raise ValidationError(self.error_messages["positive"], code="positive")
-        if _PLAIN.match(text):
-            amount = int(text)
-        elif _GROUPED.match(text):
-            amount = int(text.replace(".", ""))
-        elif _DECIMAL.match(text):
-            raise ValidationError(self.error_messages["decimal"], code="decimal")
-        else:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if amount <= 0:
-            raise ValidationError(self.error_messages["positive"], code="positive")
-        if amount > MAX_AMOUNT:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
-        return amount
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, int):
-            return thousands(value)
-        return value
 
 
 def _today() -> datetime.date:
@@ -80,7 +36,7 @@ class EntryForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), choices=MANUAL_CATEGORIES)
     amount = MoneyField(label=_("Amount (VND)"))
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=_today, not_future=True)
     member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
         label=_("Member"), queryset=None, required=False
     )
@@ -107,7 +63,7 @@ class ReverseForm(forms.Form):
 class TransferForm(forms.Form):
     target = forms.ModelChoiceField(label=_("To fund"), queryset=Fund.objects.none())
     amount = MoneyField(label=_("Amount (VND)"))
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=_today, not_future=True)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
@@ -170,7 +126,7 @@ class LoanRequestForm(forms.Form):
         help_text=_("E.g. a breeding pig; the amount is then its value."),
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    monthly_rate = forms.DecimalField(
+    monthly_rate = DecimalTextField(
         label=_("Monthly interest rate (%)"),
         min_value=Decimal(0),
         max_value=Decimal(5),
@@ -182,15 +138,50 @@ class LoanRequestForm(forms.Form):
         label=_("Term (months)"), min_value=1, max_value=36, initial=12
     )
     method = forms.ChoiceField(label=_("Repayment method"), choices=Loan.Method.choices)
-    requested_on = DateField(label=_("Requested on"), initial=_today)
+    requested_on = DateField(label=_("Requested on"), initial=_today, not_future=True)
+    # Hidden until the terms look unusual; then shown with a warning and must be ticked on a
+    # second POST (no JavaScript needed).
+    confirm_unusual = forms.BooleanField(
+        label=_("I confirm these terms are correct."), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, club: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from members.models import Member
 
+        self.club = club
         cast(forms.ModelChoiceField, self.fields["borrower"]).queryset = Member.objects.filter(
             club=club, left_on__isnull=True
         )
+        cast(MoneyField, self.fields["principal"]).max_value = settings.ISHC_MAX_LOAN_VND
+
+    def unusual_terms(self, principal: int | None, rate: Decimal | None) -> list[str]:
+        """Why these terms are far from the club's usual ones (empty when they are not)."""
+        reasons = []
+        limit = Decimal(str(settings.ISHC_LOAN_RATE_CONFIRM_ABOVE))
+        if rate is not None and rate > limit:
+            reasons.append(
+                _("The rate %(rate)s %%/month is above %(limit)s %%/month.")
+                % {"rate": rate, "limit": limit}
+            )
+        largest = Loan.objects.filter(fund__club=self.club).aggregate(m=Max("principal"))["m"] or 0
+        if principal is not None and largest and principal > 2 * largest:
+            reasons.append(
+                _("The amount is more than twice the club's largest loan so far (%(largest)s ₫).")
+                % {"largest": f"{largest:,}".replace(",", ".")}
+            )
+        return reasons
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reasons = self.unusual_terms(data.get("principal"), data.get("monthly_rate"))
+        if reasons:
+            field = self.fields["confirm_unusual"]
+            field.widget = forms.CheckboxInput()
+            if not data.get("confirm_unusual"):
+                self.add_error("confirm_unusual", [*reasons, _("Tick the box to confirm.")])
+        data.pop("confirm_unusual", None)
+        return data
 
 
 class LoanDecisionForm(forms.Form):
@@ -199,22 +190,22 @@ class LoanDecisionForm(forms.Form):
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    date = DateField(label=_("Date of the decision"), initial=_today)
+    date = DateField(label=_("Date of the decision"), initial=_today, not_future=True)
     note = forms.CharField(label=_("Note (e.g. meeting minutes)"), max_length=300, required=False)
 
 
 class DateOnlyForm(forms.Form):
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=_today, not_future=True)
 
 
 class WriteOffForm(forms.Form):
-    date = DateField(label=_("Date of the board's decision"), initial=_today)
+    date = DateField(label=_("Date of the board's decision"), initial=_today, not_future=True)
     reason = forms.CharField(label=_("Reason for the write-off"), max_length=300)
 
 
 class RepaymentForm(forms.Form):
     amount = MoneyField(label=_("Amount paid (VND)"))
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=_today, not_future=True)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -248,7 +239,7 @@ class PlanForm(forms.Form):
 class DuesForm(forms.Form):
     """One amount box per member who has not paid for the month (blank = not paying now)."""
 
-    date = DateField(label=_("Date collected"), initial=_today)
+    date = DateField(label=_("Date collected"), initial=_today, not_future=True)
 
     def __init__(self, *args: Any, members: list[Any], default: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,8 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from accounts import scoping
+from accounts import privacy, scoping
+from config.choices import readable
 from config.months import add_months, day_in_month, month_bounds
 from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
 
@@ -241,13 +242,17 @@ def due_at_next_meeting(
     ):
         pos = loan_position(loan, meeting)
         if pos.arrears > 0:
+            # Days overdue are counted to today, as on the loan list and the loan page: the
+            # meeting's date only decides what will be due by then.
+            pos.days_overdue = loan_position(loan, today).days_overdue
             rows.append({"loan": loan, "position": pos, "due": pos.arrears})
     return meeting, rows
 
 
 def member_loans(member: Member, viewer: User) -> list[LoanPosition]:
-    """A member's loans with their repayments, for the member page (empty for viewers)."""
-    if not scoping.can_see_sensitive(viewer):
+    """A member's loans with their repayments, for the member page (empty for a role the
+    declaration hides loans from)."""
+    if privacy.hidden_fields(viewer, "funds.Loan"):
         return []
     today = timezone.localdate()
     qs = loans_with_schedule(scoping.for_user(Loan, viewer).filter(borrower=member))
@@ -257,6 +262,50 @@ def member_loans(member: Member, viewer: User) -> list[LoanPosition]:
         pos.repayments = list(loan.repayments.all())
         positions.append(pos)
     return positions
+
+
+def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
+    """What the funds hold about one member record, by topic: loans, their repayments, dues
+    and the ledger lines that name them. Four queries."""
+    loans = Loan.objects.filter(borrower=member).order_by("requested_on", "pk")
+    repayments = Repayment.objects.filter(loan__borrower=member).order_by("date", "pk")
+    dues = Contribution.objects.filter(member=member).order_by("year", "month")
+    entries = (
+        LedgerEntry.objects.filter(Q(member=member) | Q(loan__borrower=member))
+        .select_related("fund")
+        .order_by("date", "pk")
+    )
+    loan_fields = (
+        "requested_on",
+        "principal",
+        "in_kind",
+        "purpose",
+        "monthly_rate",
+        "term_months",
+        "method",
+        "status",
+        "approved_on",
+        "disbursed_on",
+        "closed_on",
+    )
+    return {
+        "loans": [{"loan": loan.pk, **readable(loan, loan_fields)} for loan in loans],
+        "repayments": [
+            readable(r, ("loan", "date", "amount", "principal", "interest", "early"))
+            for r in repayments
+        ],
+        "dues": [readable(c, ("year", "month", "amount")) for c in dues],
+        "ledger_entries": [
+            {
+                "fund": e.fund.name,
+                **readable(
+                    e,
+                    ("date", "voucher_number", "direction", "category", "amount", "payer", "note"),
+                ),
+            }
+            for e in entries
+        ],
+    }
 
 
 # --- monthly report hook -----------------------------------------------------------------

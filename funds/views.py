@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
+from accounts.once import form_page as form_page_once
+from accounts.once import once
 from accounts.templatetags.ishc import thousands
 from clubs.models import Club
 from config.ui import errors_to_form, form_page, paginate, search_term
@@ -57,9 +59,8 @@ def _club(request: AuthenticatedHttpRequest, club_id: int, *, write: bool = Fals
 
 
 def _require_sensitive(request: AuthenticatedHttpRequest) -> None:
-    # Viewers see loan aggregates only, never who borrowed what.
-    if not scoping.can_see_sensitive(request.user):
-        raise PermissionDenied
+    # Who borrowed what is high-risk data (accounts.privacy): viewers see the portfolio only.
+    privacy.require_people(request.user, privacy.HIGH_RISK)
 
 
 def _today() -> datetime.date:
@@ -135,8 +136,8 @@ def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     filters = EntryFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     member = None
-    if (member_id := request.GET.get("member", "")).isdigit() and scoping.can_see_sensitive(
-        request.user
+    if (member_id := request.GET.get("member", "")).isdigit() and "member" not in (
+        privacy.hidden_fields(request.user, "funds.LedgerEntry")
     ):
         from members.models import Member
 
@@ -174,24 +175,26 @@ def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            entry = services.entry_record(
-                fund=fund,
-                date=d["date"],
-                amount=d["amount"],
-                direction=d["direction"],
-                category=d["category"],
-                member=d.get("member"),
-                payer=d["payer"],
-                note=d["note"],
-                by=request.user,
+            return once(
+                request,
+                save=lambda: services.entry_record(
+                    fund=fund,
+                    date=d["date"],
+                    amount=d["amount"],
+                    direction=d["direction"],
+                    category=d["category"],
+                    member=d.get("member"),
+                    payer=d["payer"],
+                    note=d["note"],
+                    by=request.user,
+                ),
+                success=lambda entry: (
+                    _("Recorded as %(voucher)s.") % {"voucher": entry.voucher_number}
+                ),
+                next_url=reverse("funds:fund_detail", args=[fund.pk]),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Recorded as %(voucher)s.") % {"voucher": entry.voucher_number}
-            )
-            return redirect("funds:fund_detail", pk=fund.pk)
     return _form_page(
         request,
         form,
@@ -239,7 +242,7 @@ def fund_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else targets
         )
     form = TransferForm(request.POST or None, targets=targets)
-    return form_page(
+    return form_page_once(
         request,
         form,
         save=lambda: services.fund_transfer(source=source, by=request.user, **form.cleaned_data),
@@ -270,7 +273,10 @@ def cash_book(request: AuthenticatedHttpRequest, pk: int, fmt: str = "html") -> 
     )
     form, start, end = _period(request)
     book = books.cash_book(
-        fund=fund, start=start, end=end, show_names=scoping.can_see_sensitive(request.user)
+        fund=fund,
+        start=start,
+        end=end,
+        show_names="member" not in privacy.hidden_fields(request.user, "funds.LedgerEntry"),
     )
     if fmt == "xlsx":
         return books.xlsx_response(
@@ -290,6 +296,8 @@ def loan_book(request: AuthenticatedHttpRequest, club_id: int, fmt: str = "html"
     _require_sensitive(request)
     form, start, end = _period(request)
     book = books.loan_book(club=club, viewer=request.user, start=start, end=end)
+    kind = privacy.DOWNLOAD if fmt == "xlsx" else privacy.PAGE
+    privacy.note_access(request, club, privacy.HIGH_RISK, kind=kind, count=book.rows)
     if fmt == "xlsx":
         return books.xlsx_response(
             books.loan_book_xlsx(book), f"so-cho-vay-{club.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
@@ -323,24 +331,27 @@ def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     year, month = _year_month(request)
     from members.models import Member
 
+    unpaid = selectors.unpaid_members(club=club, year=year, month=month)
+    ctx: dict[str, Any] = {
+        "club": club,
+        "year": year,
+        "month": month,
+        "months": range(1, 13),
+        "title": _("Monthly dues %(year)s") % {"year": year},
+    }
+    if "member" in privacy.hidden_fields(request.user, "funds.Contribution"):
+        # Viewers: how many have not paid, never who.
+        ctx["unpaid_count"] = privacy.shown_count(request.user, unpaid.count())
+        return render(request, "funds/dues.html", ctx)
     members = list(
         Member.objects.filter(club=club, left_on__isnull=True).order_by("search_name", "pk")
     )
     page = paginate(request, members, per_page=50)
-    return render(
-        request,
-        "funds/dues.html",
-        {
-            "club": club,
-            "year": year,
-            "month": month,
-            "months": range(1, 13),
-            "page_obj": page,
-            "rows": selectors.dues_grid(club=club, year=year, members=list(page.object_list)),
-            "unpaid": list(selectors.unpaid_members(club=club, year=year, month=month)),
-            "title": _("Monthly dues %(year)s") % {"year": year},
-        },
-    )
+    ctx["page_obj"] = page
+    ctx["rows"] = selectors.dues_grid(club=club, year=year, members=list(page.object_list))
+    ctx["unpaid"] = list(unpaid)
+    ctx["unpaid_count"] = len(ctx["unpaid"])
+    return render(request, "funds/dues.html", ctx)
 
 
 @login_required
@@ -350,28 +361,37 @@ def dues_record(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
     year, month = _year_month(request)
     members = list(selectors.unpaid_members(club=club, year=year, month=month))
     last = Contribution.objects.filter(club=club).order_by("-year", "-month", "-pk").first()
-    form = DuesForm(request.POST or None, members=members, default=last.amount if last else None)
+    usual = last.amount if last else None
+    # The boxes start empty: a member is recorded as paid only when the leader says so, box by
+    # box, or for everyone at once with the "everyone has paid" button, tapped on purpose.
+    form = DuesForm(request.POST or None, members=members, default=None)
     if request.method == "POST" and form.is_valid():
         amounts = form.amounts()
-        if not amounts:
-            form.add_error(None, _("Enter at least one amount."))
-        else:
-            try:
-                rows = services.dues_record(
-                    club=club,
-                    year=year,
-                    month=month,
-                    amounts=amounts,
-                    on=form.cleaned_data["date"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Dues recorded for %(n)s members.") % {"n": len(rows)})
-                return redirect(
-                    f"{reverse('funds:dues', args=[club.pk])}?year={year}&month={month}"
-                )
+        if "all_paid" in request.POST and usual:
+            amounts = {m: amounts.get(m, usual) for m in members}
+
+        def save() -> list[Contribution]:
+            # Checked inside ``once``: a repeat finds every member paid and no box to fill.
+            if not amounts:
+                raise FundsError(_("Enter at least one amount."))
+            return services.dues_record(
+                club=club,
+                year=year,
+                month=month,
+                amounts=amounts,
+                on=form.cleaned_data["date"],
+                by=request.user,
+            )
+
+        try:
+            return once(
+                request,
+                save=save,
+                success=lambda rows: _("Dues recorded for %(n)s members.") % {"n": len(rows)},
+                next_url=f"{reverse('funds:dues', args=[club.pk])}?year={year}&month={month}",
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
     return render(
         request,
         "funds/dues_record.html",
@@ -380,6 +400,7 @@ def dues_record(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
             "form": form,
             "year": year,
             "month": month,
+            "usual": usual,
             "title": _("Dues for %(month)s") % {"month": f"{month:02d}/{year}"},
         },
     )
@@ -401,7 +422,7 @@ def loan_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
         "status": status,
         "title": _("Loans of %(club)s") % {"club": club},
     }
-    if scoping.can_see_sensitive(request.user):
+    if not privacy.hidden_fields(request.user, "funds.Loan"):
         # The club's loans with their schedules, loaded once: the portfolio figures, the
         # count per status and the page all come from them (a club has tens of loans).
         loans = list(selectors.club_loans(club=club, viewer=request.user))
@@ -410,6 +431,7 @@ def loan_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
         page = paginate(request, [loan for loan in loans if not status or loan.status == status])
         ctx["page_obj"] = page
         ctx["rows"] = [selectors.loan_position(loan, today) for loan in page.object_list]
+        privacy.note_access(request, club, privacy.HIGH_RISK, count=page)
     else:
         book = selectors.club_portfolio(club=club, as_of=today)
         counts = Counter(
@@ -432,6 +454,7 @@ def loans_due(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = _club(request, club_id)
     _require_sensitive(request)
     meeting, rows = selectors.due_at_next_meeting(club=club, viewer=request.user)
+    privacy.note_access(request, club, privacy.HIGH_RISK, count=rows)
     return render(
         request,
         "funds/loans_due.html",
@@ -456,7 +479,7 @@ def loan_create(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
             raise FundsError(_("This club has no revolving fund."))
         return services.loan_request(fund=fund, by=request.user, **form.cleaned_data)
 
-    return form_page(
+    return form_page_once(
         request,
         form,
         save=save,
@@ -546,6 +569,7 @@ def loan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             loan.history.select_related("history_user").order_by("-history_date")[:50]
         )
         ctx["entries"] = list(loan.entries.select_related("created_by").order_by("pk"))
+    privacy.note_access(request, loan.borrower, privacy.HIGH_RISK)  # whose loan it is
     return render(request, "funds/loan_detail.html", ctx)
 
 
@@ -576,15 +600,18 @@ def loan_disburse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DateOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.loan_disburse(loan=loan, by=request.user, on=form.cleaned_data["date"])
+            return once(
+                request,
+                save=lambda: services.loan_disburse(
+                    loan=loan, by=request.user, on=form.cleaned_data["date"]
+                ),
+                success=lambda entry: (
+                    _("Disbursed; payment voucher %(voucher)s.") % {"voucher": entry.voucher_number}
+                ),
+                next_url=reverse("funds:loan_detail", args=[loan.pk]),
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Disbursed; payment voucher %(voucher)s.") % {"voucher": entry.voucher_number},
-            )
-            return redirect("funds:loan_detail", pk=loan.pk)
     return _form_page(
         request, form, _("Disburse the loan"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
         submit_label=_("Disburse"),
@@ -598,21 +625,22 @@ def loan_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            rep = services.loan_repay(
-                loan=loan, amount=d["amount"], on=d["date"], note=d["note"], by=request.user
+            return once(
+                request,
+                save=lambda: services.loan_repay(
+                    loan=loan, amount=d["amount"], on=d["date"], note=d["note"], by=request.user
+                ),
+                success=lambda rep: (
+                    _("Repayment recorded: %(interest)s ₫ interest, %(principal)s ₫ principal.")
+                    % {
+                        "interest": thousands(rep.interest),
+                        "principal": thousands(rep.principal),
+                    }
+                ),
+                next_url=reverse("funds:loan_detail", args=[loan.pk]),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Repayment recorded: %(interest)s ₫ interest, %(principal)s ₫ principal.")
-                % {
-                    "interest": thousands(rep.interest),
-                    "principal": thousands(rep.principal),
-                },
-            )
-            return redirect("funds:loan_detail", pk=loan.pk)
     return _form_page(
         request,
         form,
@@ -628,12 +656,16 @@ def loan_payoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DateOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.loan_payoff(loan=loan, on=form.cleaned_data["date"], by=request.user)
+            return once(
+                request,
+                save=lambda: services.loan_payoff(
+                    loan=loan, on=form.cleaned_data["date"], by=request.user
+                ),
+                success=_("The loan was repaid early."),
+                next_url=reverse("funds:loan_detail", args=[loan.pk]),
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The loan was repaid early."))
-            return redirect("funds:loan_detail", pk=loan.pk)
     amount = services.payoff_amount(loan, _today()) if loan.status == Loan.Status.ACTIVE else None
     return _form_page(
         request, form, _("Early repayment"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
@@ -690,18 +722,20 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.plan_create(
-                fund=d["fund"],
-                area=d["area"],
-                kind=d["kind"],
-                year=d["year"],
-                target=d["target"],
-                note=d["note"],
-                by=request.user,
+            return once(
+                request,
+                save=lambda: services.plan_create(
+                    fund=d["fund"],
+                    area=d["area"],
+                    kind=d["kind"],
+                    year=d["year"],
+                    target=d["target"],
+                    note=d["note"],
+                    by=request.user,
+                ),
+                success=_("The plan was saved."),
+                next_url=reverse("funds:plan_list"),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The plan was saved."))
-            return redirect("funds:plan_list")
     return _form_page(request, form, _("New fund plan"), reverse("funds:plan_list"))

@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import scoping
-from accounts.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
+from accounts.admin_scoping import ReferenceDataAdmin, ScopedHistoryAdmin, ScopedModelAdmin
 from members.models import CareAssignment, CompositionTarget, ImportJob, Member
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(ScopedHistoryAdmin):
     list_display = ("full_name", "club", "sex", "birth_year", "joined_on", "left_on")
     list_filter = ("sex", "household_status", "is_volunteer")
     list_select_related = ("club",)
@@ -18,8 +17,8 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CompositionTarget)
-class CompositionTargetAdmin(admin.ModelAdmin):
-    """One row of targets, edited by admins only."""
+class CompositionTargetAdmin(ReferenceDataAdmin):
+    """One row of targets, seen and edited by admins only."""
 
     list_display = (
         "__str__",
@@ -63,7 +62,7 @@ class CompositionTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareAssignment)
-class CareAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CareAssignmentAdmin(ScopedHistoryAdmin):
     list_display = ("volunteer", "recipient", "start_on", "end_on")
     list_select_related = ("volunteer", "recipient")
     raw_id_fields = ("volunteer", "recipient", "created_by")

@@ -113,6 +113,8 @@ def member_rows(club: Club, rng: random.Random, today: datetime.date) -> list[Me
                 joined_on=joined,
                 left_on=left_on,
                 leave_reason="Chuyển nơi ở" if left_on else "",
+                # Every demo member has agreed on paper: their sensitive fields and the health
+                # readings the month's demo takes at meetings need it.
                 consent_on=joined,
                 consent_method=Member.ConsentMethod.PAPER,
             )

@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from accounts import privacy
 from accounts.templatetags.ishc import thousands
+from config.spreadsheets import SpreadsheetRefused, read_first_sheet
 from config.text import fold
 from members.ethnicities import ETHNIC_GROUPS
 from members.models import Member
 
+MEMBER = "members.Member"  # the declaration's label (accounts.privacy.PERSONAL_FIELDS)
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
 ZIP_SIGNATURE = b"PK\x03\x04"
 YES, NO = "Có", "Không"
 
@@ -38,7 +40,17 @@ class Column:
     header: str
     width: int = 14
     required: bool = False
-    sensitive: bool = False
+
+    @property
+    def category(self) -> privacy.Category | None:
+        """The column's category of personal data, from the declaration (None: not personal)."""
+        return privacy.PERSONAL_FIELDS[MEMBER].get(self.key)
+
+    @property
+    def sensitive(self) -> bool:
+        """Sensitive or high-risk: kept only with the member's consent (the template's help
+        sheet says so), shown only to the roles the declaration allows."""
+        return self.category in (privacy.SENSITIVE, privacy.HIGH_RISK)
 
 
 COLUMNS = [
@@ -46,12 +58,12 @@ COLUMNS = [
     Column("sex", "Giới tính (Nam/Nữ)", 10, required=True),
     Column("birth_date", "Ngày sinh (dd/mm/yyyy)", 14),
     Column("birth_year", "Năm sinh", 9),
-    Column("ethnicity", "Dân tộc", 12, sensitive=True),
+    Column("ethnicity", "Dân tộc", 12),
     Column("phone", "Số điện thoại", 14),
     Column("village", "Thôn/bản", 16),
-    Column("household_status", "Hoàn cảnh hộ (Nghèo/Cận nghèo/Không nghèo)", 16, sensitive=True),
-    Column("has_disability", "Khuyết tật (Có/Không)", 10, sensitive=True),
-    Column("needs_care", "Cần chăm sóc tại nhà (Có/Không)", 12, sensitive=True),
+    Column("household_status", "Hoàn cảnh hộ (Nghèo/Cận nghèo/Không nghèo)", 16),
+    Column("has_disability", "Khuyết tật (Có/Không)", 10),
+    Column("needs_care", "Cần chăm sóc tại nhà (Có/Không)", 12),
     Column("lives_alone", "Sống một mình (Có/Không)", 10),
     Column("has_health_insurance", "Có thẻ BHYT (Có/Không)", 10),
     Column("is_volunteer", "Tình nguyện viên chăm sóc (Có/Không)", 12),
@@ -59,6 +71,9 @@ COLUMNS = [
     Column("consent_on", "Ngày đồng ý cung cấp thông tin (dd/mm/yyyy)", 14),
     Column("consent_method", "Hình thức đồng ý (Phiếu giấy/Bằng lời)", 14),
 ]
+# Columns read from an upload: the template's and a few of the person's own (ignored). A sheet
+# claiming 16,384 columns costs no more than these.
+MAX_COLUMNS = len(COLUMNS) + 8
 EXPORT_EXTRA = [
     Column("club", "Câu lạc bộ", 26),
     Column("left_on", "Ngày ra khỏi CLB", 12),
@@ -183,9 +198,12 @@ def template_workbook() -> bytes:
     return buf.getvalue()
 
 
-def export_rows(members: Iterable[Member], *, sensitive: bool) -> Iterator[list[Any]]:
-    columns = [c for c in COLUMNS if sensitive or not c.sensitive]
-    if not sensitive:
+def export_rows(members: Iterable[Member], *, hidden: frozenset[str]) -> Iterator[list[Any]]:
+    """The header and one row per member, without the ``hidden`` fields (what the
+    declaration hides from the user: ``accounts.privacy.hidden_fields``). The consent
+    columns go with the sensitive ones: they say that such data is kept."""
+    columns = [c for c in COLUMNS if c.key not in hidden]
+    if any(c.sensitive and c.key in hidden for c in COLUMNS):
         columns = [c for c in columns if c.key not in ("consent_on", "consent_method")]
     yield [c.header for c in columns + EXPORT_EXTRA]
     for m in members:
@@ -213,11 +231,11 @@ def export_rows(members: Iterable[Member], *, sensitive: bool) -> Iterator[list[
         yield [safe_cell(values[c.key]) for c in columns + EXPORT_EXTRA]
 
 
-def export_workbook(members: Iterable[Member], *, sensitive: bool, out: IO[bytes]) -> None:
+def export_workbook(members: Iterable[Member], *, hidden: frozenset[str], out: IO[bytes]) -> None:
     """Writes the register to ``out`` in streaming (write-only) mode: memory stays flat."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Thành viên")
-    for row in export_rows(members, sensitive=sensitive):
+    for row in export_rows(members, hidden=hidden):
         ws.append(row)
     wb.save(out)
 
@@ -241,51 +259,48 @@ def check_upload(upload: Any) -> None:
         )
 
 
-def read_sheet(upload: Any) -> list[dict[str, Any]]:
-    """Rows of the first sheet as {column key: cell value, "row": row number}.
+def read_sheet(upload: Any) -> tuple[list[dict[str, Any]], str]:
+    """Rows of the first sheet as {column key: cell value, "row": row number}, and a notice
+    about rows that were not read ("" if none).
 
-    Raises ImportFileError for a file that cannot be read, wrong columns, no data or too
-    many rows.
+    Raises ImportFileError for a file that cannot be read, is too large unpacked, has wrong
+    columns, no data or too many rows. Only the first ``MAX_COLUMNS`` columns are read and
+    reading stops after a run of empty rows (``config.spreadsheets``).
     """
     check_upload(upload)
+    max_rows = settings.ISHC_IMPORT_MAX_ROWS
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        # The header row and one more than allowed: enough to say "too many".
+        sheet = read_first_sheet(upload, max_columns=MAX_COLUMNS, max_filled_rows=max_rows + 1)
+    except SpreadsheetRefused as exc:
+        raise ImportFileError(exc.message) from exc
+    if sheet.too_many:
         raise ImportFileError(
-            _("This is not an Excel .xlsx file. Save it as .xlsx (Excel Workbook) and try again.")
-        ) from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or not any(v not in (None, "") for v in header):
-            raise ImportFileError(_("The sheet is empty: it has no header row and no members."))
-        keys = [HEADER_KEYS.get(_header_key(h)) for h in header]
-        present = {k for k in keys if k}
-        missing = [c.header for c in COLUMNS if c.required and c.key not in present]
-        if missing or not present & {"birth_date", "birth_year"}:
-            if not present & {"birth_date", "birth_year"}:
-                missing.append("Ngày sinh / Năm sinh")
-            raise ImportFileError(
-                _("Wrong columns: missing %(columns)s. Use the template.")
-                % {"columns": ", ".join(f"“{m}”" for m in missing)}
-            )
-        out: list[dict[str, Any]] = []
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") and str(v).strip() for v in values):
-                continue
-            if len(out) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("The file has more than %(max)s members. Split it into smaller files.")
-                    % {"max": thousands(MAX_ROWS)}
-                )
-            row: dict[str, Any] = {"row": number}
-            for key, value in zip(keys, values, strict=False):
-                if key and key not in row:
-                    row[key] = value
-            out.append(row)
-    finally:
-        wb.close()
+            _("The file has more than %(max)s members. Split it into smaller files.")
+            % {"max": thousands(max_rows)}
+        )
+    header = sheet.rows[0] if sheet.rows else None
+    if header is None or not any(v not in (None, "") for v in header):
+        raise ImportFileError(_("The sheet is empty: it has no header row and no members."))
+    keys = [HEADER_KEYS.get(_header_key(h)) for h in header]
+    present = {k for k in keys if k}
+    missing = [c.header for c in COLUMNS if c.required and c.key not in present]
+    if missing or not present & {"birth_date", "birth_year"}:
+        if not present & {"birth_date", "birth_year"}:
+            missing.append("Ngày sinh / Năm sinh")
+        raise ImportFileError(
+            _("Wrong columns: missing %(columns)s. Use the template.")
+            % {"columns": ", ".join(f"“{m}”" for m in missing)}
+        )
+    out: list[dict[str, Any]] = []
+    for number, values in enumerate(sheet.rows[1:], start=2):
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue
+        row: dict[str, Any] = {"row": number}
+        for key, value in zip(keys, values, strict=False):
+            if key and key not in row:
+                row[key] = value
+        out.append(row)
     if not out:
         raise ImportFileError(_("The sheet has no members: only the header row is filled in."))
-    return out
+    return out, sheet.notice

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Club
 from config.ui import DateField
 from members.models import Member
@@ -30,21 +30,21 @@ class MemberForm(forms.ModelForm):
     """Add or edit a member. Sensitive fields appear only for roles that may see them, and can
     be saved only with the member's consent (the box is never ticked in advance)."""
 
-    birth_date = DateField(label=_("Date of birth"), required=False)
+    birth_date = DateField(label=_("Date of birth"), required=False, not_future=True)
     birth_year = forms.IntegerField(
         label=_("Year of birth"),
         required=False,
         min_value=1900,
         help_text=_("Only the year if the full date is not known."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    joined_on = DateField(label=_("Joined on"), initial=_today)
+    joined_on = DateField(label=_("Joined on"), initial=_today, not_future=True)
     consent_given = forms.BooleanField(
         label=_("The member has agreed that the club records this information"),
         required=False,
         initial=False,
     )
-    consent_on = DateField(label=_("Date of consent"), required=False)
+    consent_on = DateField(label=_("Date of consent"), required=False, not_future=True)
     consent_method = forms.ChoiceField(
         label=_("How consent was given"),
         choices=[("", "—"), *Member.ConsentMethod.choices],
@@ -91,9 +91,10 @@ class MemberForm(forms.ModelForm):
         self.fields["preferred_channel"].required = False
         if not self.instance.pk:
             self.fields["village"].initial = club.village
-        self.sensitive_shown = scoping.can_see_sensitive(user)
-        if not self.sensitive_shown:
-            for name in SENSITIVE_FIELDS:
+        hidden = privacy.hidden_fields(user, "members.Member")
+        self.sensitive_shown = not hidden & set(SENSITIVE_FIELDS)
+        for name in SENSITIVE_FIELDS:
+            if name in hidden:
                 del self.fields[name]
         self.consent_already = self.instance.consent_on is not None
         if self.consent_already or not self.sensitive_shown:
@@ -226,7 +227,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not scoping.can_see_sensitive(user):
+        if "household_status" in privacy.hidden_fields(user, "members.Member"):
             del self.fields["household"]
 
     def values(self) -> dict[str, str]:

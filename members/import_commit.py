@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -40,19 +42,62 @@ def existing_keys(club: Club) -> dict[tuple[str, int], str]:
 def import_run(*, job_id: int) -> None:
     """The Celery task's body: claims a queued job (safe to run twice) and commits it."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return
-    job = ImportJob.objects.select_related("club", "created_by").get(pk=job_id)
     try:
         with transaction.atomic():
+            # The job's row stays locked until the members are in: the stale-job sweep skips
+            # a locked job (its worker is alive) and marks failed only one whose worker died
+            # (its transaction, and the lock, ended with the connection).
+            job = (
+                ImportJob.objects.select_for_update(of=("self",))
+                .select_related("club", "created_by")
+                .get(pk=job_id)
+            )
+            if job.status != ImportJob.Status.RUNNING:
+                return  # marked failed meanwhile; it may be run again from the page
             commit(job, by=job.created_by)
     except MembersError as exc:
-        ImportJob.objects.filter(pk=job_id).update(
+        import_fail(job_id=job_id, message=" ".join(exc.messages))
+
+
+def import_fail(*, job_id: int, message: str) -> None:
+    """Marks a queued or running job failed (nothing was added: the commit is all or none)."""
+    ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    ).update(status=ImportJob.Status.FAILED, message=message[:500], finished_at=timezone.now())
+
+
+def import_fail_stale(*, now: datetime.datetime | None = None, job_id: int | None = None) -> int:
+    """Jobs queued or running for longer than ``ISHC_IMPORT_STALE_MINUTES`` lost their task or
+    their worker: mark them failed, so the page says so and the job can be run again.
+
+    The limit is longer than the task's hard time limit, so a live worker has been stopped by
+    then; on PostgreSQL a job whose row is locked (its commit is still running) is skipped
+    anyway. Returns how many were marked.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.ISHC_IMPORT_STALE_MINUTES)
+    stale = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    ).filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+    if job_id is not None:
+        stale = stale.filter(pk=job_id)
+    with transaction.atomic():
+        ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not ids:
+            return 0
+        return ImportJob.objects.filter(
+            pk__in=ids, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+        ).update(
             status=ImportJob.Status.FAILED,
-            message=" ".join(exc.messages)[:500],
-            finished_at=timezone.now(),
+            message=_(
+                "The import stopped before it finished (the server doing it was interrupted): "
+                "nothing was added. Run it again."
+            ),
+            finished_at=now,
         )
 
 

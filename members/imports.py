@@ -15,11 +15,13 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clubs.models import Club
+from config.tasks import enqueue_on_commit
 from config.text import fold
 from members.ethnicities import match_ethnicity
 from members.excel import (
@@ -30,7 +32,13 @@ from members.excel import (
     ImportFileError,
     read_sheet,
 )
-from members.import_commit import commit, existing_keys, import_run, job_progress
+from members.import_commit import (
+    commit,
+    existing_keys,
+    import_fail_stale,
+    import_run,
+    job_progress,
+)
 from members.models import ImportJob
 from members.phones import PhoneError, normalise_phone
 from members.services import MembersError
@@ -235,7 +243,7 @@ def import_prepare(*, club: Club, upload: Any, by: User | None) -> ImportJob:
 
     Raises ImportFileError when the whole file is refused.
     """
-    raw_rows = read_sheet(upload)
+    raw_rows, notice = read_sheet(upload)
     rows = check_rows(club=club, raw_rows=raw_rows)
     problems = [
         {"row": r["row"], "name": r["full_name"], "problems": r["problems"]}
@@ -248,28 +256,59 @@ def import_prepare(*, club: Club, upload: Any, by: User | None) -> ImportJob:
         rows=[{k: v for k, v in r.items() if k != "problems"} for r in rows],
         problems=problems,
         total=len(rows),
+        # Shown on the preview: rows of the sheet that were not read.
+        message=notice[:500],
         created_by=by,
     )
 
 
 @transaction.atomic
 def import_start(*, job: ImportJob, by: User | None) -> ImportJob:
-    """Commits a checked job: now if it is small, in a Celery task if it is large."""
+    """Commits a checked job: now if it is small, in a Celery task if it is large.
+
+    A failed job (its worker died, or it was refused) still holds its checked rows and may be
+    started again the same way; the duplicates are checked again when it runs.
+    """
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportJob.Status.PREVIEW:
+    if job.status == ImportJob.Status.FAILED and job.can_run_again:
+        job.progress = 0
+        job.finished_at = None
+    elif job.status != ImportJob.Status.PREVIEW:
         raise MembersError(_("This import has already been started."))
     if job.problems:
         raise MembersError(_("Correct the problems in the file and upload it again."))
+    job.message = ""
+    job.started_at = timezone.now()
     if job.total > ASYNC_THRESHOLD:
         job.status = ImportJob.Status.QUEUED
-        job.save(update_fields=["status"])
-        job_id = job.pk
-        transaction.on_commit(lambda: run_member_import.delay(job_id))
+        job.save(update_fields=["status", "message", "started_at", "progress", "finished_at"])
+        # With the broker down the job stays queued: the stale-job sweep marks it failed, and
+        # it can be run again from its page.
+        enqueue_on_commit(run_member_import, job.pk)
         return job
     job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    job.save(update_fields=["status", "message", "started_at", "progress", "finished_at"])
     commit(job, by=by)
     return job
 
 
-__all__ = ["ImportFileError", "import_prepare", "import_run", "import_start", "job_progress"]
+def import_refresh(job: ImportJob) -> ImportJob:
+    """The job as its page should show it: one left queued or running by a lost task or worker
+    is marked failed first (the periodic sweep does the same for jobs nobody looks at)."""
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        return job
+    since = job.started_at or job.created_at
+    stale_after = datetime.timedelta(minutes=settings.ISHC_IMPORT_STALE_MINUTES)
+    if since and timezone.now() - since > stale_after and import_fail_stale(job_id=job.pk):
+        job.refresh_from_db()
+    return job
+
+
+__all__ = [
+    "ImportFileError",
+    "import_prepare",
+    "import_refresh",
+    "import_run",
+    "import_start",
+    "job_progress",
+]

@@ -125,6 +125,8 @@ class Member(ChoiceLabels, models.Model):
     history = HistoricalRecords()
     # Who makes the next save, for its history row (set by the services).
     _history_user: "User | None"
+    # Why, when a service says (consent withdrawn, anonymised), for the same row.
+    _change_reason: str
 
     scope_club_path = "club"
 
@@ -339,6 +341,9 @@ class ImportJob(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When it was queued or last claimed by a worker: a job still queued or running long after
+    # this lost its task or its worker, and is marked failed (``import_fail_stale``).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     scope_club_path = "club"
@@ -360,3 +365,9 @@ class ImportJob(ChoiceLabels, models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def can_run_again(self) -> bool:
+        """A failed job still holds its checked rows: it may be run again without a new upload
+        (every row is checked against the register again when it runs)."""
+        return self.status == self.Status.FAILED and bool(self.rows) and not self.problems

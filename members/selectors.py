@@ -16,8 +16,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Area, Club
+from config.choices import readable
 from members.models import CareAssignment, CompositionTarget, Member
 
 if TYPE_CHECKING:
@@ -348,7 +349,9 @@ def filter_members(
     if filters.get("sex"):
         qs = qs.filter(sex=filters["sex"])
     # Household status is sensitive: a role that may not see it may not filter by it either.
-    if filters.get("household") and scoping.can_see_sensitive(viewer):
+    if filters.get("household") and "household_status" not in privacy.hidden_fields(
+        viewer, "members.Member"
+    ):
         if filters["household"] == "poor_or_near":
             qs = qs.filter(household_status__in=POOR_STATUSES)
         else:
@@ -413,6 +416,84 @@ def volunteers_with_load(*, club: Club, viewer: User) -> QuerySet[Member]:
 
 def export_members(qs: QuerySet[Member]) -> QuerySet[Member]:
     return qs.select_related("club").order_by("club__name", "search_name", "pk")
+
+
+# --- One person's data (data-subject requests) ----------------------------------------------
+
+# What a member record says about the person, in the order a copy of their data shows it.
+MEMBER_DATA_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "ethnicity_note",
+    "phone",
+    "email",
+    "village",
+    "household_status",
+    "has_disability",
+    "lives_alone",
+    "has_health_insurance",
+    "needs_care",
+    "is_volunteer",
+    "joined_on",
+    "left_on",
+    "leave_reason",
+    "consent_on",
+    "consent_method",
+    "preferred_channel",
+    "reminders_opt_out",
+)
+
+
+def person_records(*, member: Member, viewer: User) -> list[Member]:
+    """The records of the person behind ``member`` that ``viewer`` may see, oldest first: a
+    transfer closes one record and opens the next (``previous_record``), both of one person."""
+    chain = [member]
+    while chain[0].previous_record_id:
+        earlier = Member.objects.filter(pk=chain[0].previous_record_id).first()
+        if earlier is None or earlier in chain:
+            break
+        chain.insert(0, earlier)
+    while (later := Member.objects.filter(previous_record=chain[-1]).first()) is not None:
+        if later in chain:
+            break
+        chain.append(later)
+    visible = set(
+        scoping.for_user(Member, viewer)
+        .filter(pk__in=[m.pk for m in chain])
+        .values_list("pk", flat=True)
+    )
+    return [m for m in chain if m.pk in visible]
+
+
+def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
+    """What the register holds about the person of one record, by topic: the record, every row
+    of its history, the care they give and receive (without the other person)."""
+    history = Member.history.model.objects.filter(id=member.pk).order_by("history_date", "pk")
+    care = CareAssignment.objects.filter(Q(volunteer=member) | Q(recipient=member))
+    return {
+        "member": [
+            {"club": member.club.name, **readable(member, MEMBER_DATA_FIELDS)},
+        ],
+        "history": [
+            {
+                "history_date": row.history_date,
+                "history_type": row.get_history_type_display(),
+                "history_change_reason": row.history_change_reason or "",
+                **readable(row, MEMBER_DATA_FIELDS),
+            }
+            for row in history
+        ],
+        "care_assignments": [
+            {
+                "role": str(_("Gives care") if a.volunteer_id == member.pk else _("Receives care")),
+                **readable(a, ("start_on", "end_on")),
+            }
+            for a in care.order_by("start_on", "pk")
+        ],
+    }
 
 
 # --- What the club pages ask of the register (clubs.membership) ------------------------------

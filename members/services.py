@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from accounts import scoping
+from accounts import privacy, scoping
+from accounts.privacy import HIGH_RISK, SENSITIVE, fields_of
 from clubs.models import Club
+from config.text import fold
 from members.models import CareAssignment, Member
+from members.signals import consent_withdrawn
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,6 +56,20 @@ EDITABLE_FIELDS = (
 
 TRANSFER_REASON = "transfer"
 
+# What consent governs (``accounts.privacy``: the member's sensitive and high-risk fields): a
+# withdrawal erases them from the record and from every row of its history.
+CONSENT_GOVERNED_FIELDS = tuple(sorted(fields_of("members.Member", SENSITIVE, HIGH_RISK)))
+CONSENT_FIELDS = ("consent_on", "consent_method", "consent_recorded_by")
+
+# The change reasons the history keeps (stored as written here, shown translated).
+CONSENT_WITHDRAWN_REASON = gettext_noop("Consent withdrawn")
+ANONYMISED_REASON = gettext_noop("Anonymised at the person's request")
+
+
+def anonymised_name(pk: int) -> str:
+    """The name an anonymised record carries: data, in Vietnamese like every name here."""
+    return f"Đã ẩn danh #{pk}"
+
 
 class MembersError(ValidationError):
     """A member-register rule was broken; views show it as a form error."""
@@ -79,7 +97,7 @@ def _apply(member: Member, fields: dict[str, Any], *, by: User) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
-    if not scoping.can_see_sensitive(by):
+    if not privacy.may_see(by, privacy.SENSITIVE):
         # A role that cannot see sensitive fields cannot change them either.
         fields = {k: v for k, v in fields.items() if k not in SENSITIVE_FIELDS}
     for name, value in fields.items():
@@ -244,16 +262,77 @@ def care_end(*, assignment: CareAssignment, end_on: datetime.date, by: User) -> 
     return assignment
 
 
+def _empty(name: str) -> Any:
+    """The value a member's field has when nothing is known (None, False or "")."""
+    field = Member._meta.get_field(name)
+    if not isinstance(field, models.Field):  # the declaration lists only concrete fields
+        raise TypeError(f"{name} is not a field of Member")
+    if field.null:
+        return None
+    if field.has_default():
+        return field.get_default()
+    return ""
+
+
+def _history_scrub(member: Member, values: dict[str, Any]) -> int:
+    """Overwrite ``values`` in every history row of ``member``: erased data must not stay
+    readable in "Change history" or in the admin's history. Returns the rows touched."""
+    history = Member.history.model.objects.filter(id=member.pk)
+    return history.update(**values)
+
+
 @transaction.atomic
 def consent_withdraw(*, member: Member, by: User) -> Member:
-    """The member withdraws consent: sensitive fields are emptied in the same save."""
+    """The member withdraws consent: what it governed is erased, not hidden.
+
+    The sensitive and high-risk fields (``accounts.privacy``) are emptied in the record and in
+    every row of its history, and ``signals.consent_withdrawn`` lets the apps above erase
+    theirs in the same transaction (the month deletes the health readings). The history keeps
+    that it happened: one new row with who, when and the reason ``CONSENT_WITHDRAWN_REASON``.
+    """
     member = Member.objects.select_for_update().get(pk=member.pk)
-    member.ethnicity = ""
-    member.ethnicity_note = ""
-    member.household_status = ""
-    member.has_disability = False
-    member.needs_care = False
+    blank = {name: _empty(name) for name in CONSENT_GOVERNED_FIELDS}
+    for name, value in blank.items():
+        setattr(member, name, value)
     member.consent_on = None
     member.consent_method = ""
     member.consent_recorded_by = None
-    return _save(member, by=by)
+    member._change_reason = CONSENT_WITHDRAWN_REASON
+    _save(member, by=by)
+    _history_scrub(member, blank)
+    consent_withdrawn.send(sender=Member, member=member, by=by)
+    return member
+
+
+@transaction.atomic
+def member_erase_personal(*, member: Member, by: User) -> Member:
+    """Anonymises one record: the name becomes ``anonymised_name``, every other personal field
+    (``accounts.privacy``: contact, sensitive, high-risk) and a written reason for leaving are
+    emptied, in the record and in every row of its history; the consent is cleared from the
+    record (the history keeps when it was given: evidence that the earlier processing was
+    lawful, and without a name it points to nobody).
+
+    The record itself stays, so attendance, dues, loans, care and the counts built on them keep
+    pointing at it; sex and year of birth stay for the composition figures. The history gains
+    one row with who, when and ``ANONYMISED_REASON``.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    name = anonymised_name(member.pk)
+    values = {field: _empty(field) for field in fields_of("members.Member")}
+    values["full_name"] = name
+    values["search_name"] = fold(name)
+    for field, value in values.items():
+        setattr(member, field, value)
+    if member.leave_reason != TRANSFER_REASON:
+        member.leave_reason = ""
+    for field in CONSENT_FIELDS:
+        setattr(member, field, _empty(field))
+    member._change_reason = ANONYMISED_REASON
+    _save(member, by=by)
+    _history_scrub(member, values)
+    # A reason for leaving is written by people and may say who the person is; "transfer" is
+    # a code and links the records of one person.
+    Member.history.model.objects.filter(id=member.pk).exclude(leave_reason=TRANSFER_REASON).update(
+        leave_reason=""
+    )
+    return member

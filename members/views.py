@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
+from accounts.once import once
 from clubs.history import history_entries
 from clubs.models import Area, Club
 from config.ui import errors_to_form, form_page, paginate, search_term
@@ -31,13 +32,14 @@ from members.forms import (
     MemberForm,
     TransferForm,
 )
-from members.imports import import_prepare, import_start, job_progress
+from members.imports import import_prepare, import_refresh, import_start, job_progress
 from members.models import CareAssignment, ImportJob, Member
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEMBER = "members.Member"  # the declaration's label (accounts.privacy.PERSONAL_FIELDS)
 PROBLEMS_SHOWN = 200
 
 
@@ -48,10 +50,13 @@ PROBLEMS_SHOWN = 200
 @require_safe
 def member_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     club = scoping.get_for_user(Club, request.user, pk=club_id)
+    privacy.require_people(request.user)
     filter_form = MemberFilterForm(request.GET or None, user=request.user)
     qs = selectors.member_list(
         club=club, viewer=request.user, term=search_term(request), filters=filter_form.values()
     )
+    page = paginate(request, qs)
+    privacy.note_access(request, club, privacy.HIGH_RISK, count=page)
     return render(
         request,
         "members/member_list.html",
@@ -59,7 +64,7 @@ def member_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
             "title": _("Members"),
             "subtitle": club.name,
             "club": club,
-            "page_obj": paginate(request, qs),
+            "page_obj": page,
             "filter_form": filter_form,
             "today": timezone.localdate(),
         },
@@ -71,17 +76,22 @@ def member_create(request: AuthenticatedHttpRequest, club_id: int) -> HttpRespon
     club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
     form = MemberForm(request.POST or None, user=request.user, club=club)
     if request.method == "POST" and form.is_valid():
+        add_another = "add_another" in request.POST
         try:
-            member = services.member_create(
-                club=club, fields=form.member_fields(), consent=form.consent(), by=request.user
+            return once(
+                request,
+                save=lambda: services.member_create(
+                    club=club, fields=form.member_fields(), consent=form.consent(), by=request.user
+                ),
+                success=lambda member: _("%(name)s added to the register.") % {"name": member},
+                next_url=lambda member: (
+                    reverse("members:member_create", args=[club.pk])
+                    if add_another
+                    else reverse("members:member_detail", args=[member.pk])
+                ),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, _("%(name)s added to the register.") % {"name": member})
-            if "add_another" in request.POST:
-                return redirect("members:member_create", club_id=club.pk)
-            return redirect("members:member_detail", pk=member.pk)
     return render(
         request,
         "members/member_form.html",
@@ -100,14 +110,15 @@ def member_create(request: AuthenticatedHttpRequest, club_id: int) -> HttpRespon
 @require_safe
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = scoping.get_for_user(selectors.member_detail_qs(request.user), request.user, pk=pk)
-    sensitive = scoping.can_see_sensitive(request.user)
+    privacy.require_people(request.user)
     staff = scoping.is_staff_role(request.user)
     next_record = Member.objects.filter(previous_record=member).select_related("club").first()
     if next_record and not scoping.clubs_for(request.user).filter(pk=next_record.club_id).exists():
         next_record_visible = False
     else:
         next_record_visible = bool(next_record)
-    hidden = set() if sensitive else set(services.SENSITIVE_FIELDS)
+    hidden = set(privacy.hidden_fields(request.user, MEMBER))
+    privacy.note_access(request, member, privacy.HIGH_RISK)
     return render(
         request,
         "members/member_detail.html",
@@ -115,7 +126,9 @@ def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": member.full_name,
             "member": member,
             "club": member.club,
-            "care": selectors.care_assignments_for(member) if sensitive else None,
+            "care": selectors.care_assignments_for(member)
+            if privacy.may_see(request.user, privacy.HIGH_RISK)
+            else None,
             "board": member.board_positions.order_by("-start_on"),
             "history": history_entries(member, hidden=hidden) if staff else None,
             "next_record": next_record,
@@ -133,6 +146,7 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         write=True,
     )
     form = MemberForm(request.POST or None, instance=member, user=request.user, club=member.club)
+    privacy.note_access(request, member, privacy.HIGH_RISK)  # the form shows what it edits
     return form_page(
         request,
         form,
@@ -209,8 +223,8 @@ def member_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def care_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """Volunteers, who they care for, and who needs care but has no volunteer."""
     club = scoping.get_for_user(Club, request.user, pk=club_id)
-    if not scoping.can_see_sensitive(request.user):
-        raise PermissionDenied  # care needs are health data
+    # Who needs care and who gives it: health and high-risk data of named people.
+    privacy.require_people(request.user, privacy.SENSITIVE, privacy.HIGH_RISK)
     if request.method == "POST":
         scoping.require_write(request.user)
     form = CareAssignForm(request.POST or None, user=request.user, club=club)
@@ -222,6 +236,7 @@ def care_list(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Volunteer assigned."))
             return redirect("members:care_list", club_id=club.pk)
+    privacy.note_access(request, club, privacy.HIGH_RISK)
     return render(
         request,
         "members/care_list.html",
@@ -285,6 +300,8 @@ def import_upload(request: AuthenticatedHttpRequest, club_id: int) -> HttpRespon
         except ImportFileError as exc:
             form.add_error("file", exc.message)
         else:
+            if job.message:  # rows of the sheet that were not read
+                messages.warning(request, job.message)
             return redirect("members:import_preview", pk=job.pk)
     return render(
         request,
@@ -307,19 +324,28 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         write=request.method == "POST",
     )
+    privacy.require_people(request.user)  # the rows name the people to be added
     if request.method == "POST":
+        preview_url = reverse("members:import_preview", args=[job.pk])
         try:
-            job = import_start(job=job, by=request.user)
+            return once(
+                request,
+                save=lambda: import_start(job=job, by=request.user),
+                success=lambda started: (
+                    _("%(n)s members added to the register.") % {"n": started.created_count}
+                    if started.status == ImportJob.Status.DONE
+                    else ""
+                ),
+                next_url=lambda started: (
+                    reverse("members:member_list", args=[started.club_id])
+                    if started.status == ImportJob.Status.DONE
+                    else preview_url
+                ),
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("members:import_preview", pk=job.pk)
-        if job.status == ImportJob.Status.DONE:
-            messages.success(
-                request,
-                _("%(n)s members added to the register.") % {"n": job.created_count},
-            )
-            return redirect("members:member_list", club_id=job.club_id)
-        return redirect("members:import_preview", pk=job.pk)
+            return redirect(preview_url)
+    job = import_refresh(job)
     return render(
         request,
         "members/import_preview.html",
@@ -341,15 +367,17 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by htmx every second while the import runs."""
     job = scoping.get_for_user(ImportJob.objects.select_related("club"), request.user, pk=pk)
+    job = import_refresh(job)
     return render(
         request, "members/_import_progress.html", {"job": job, "progress": job_progress(job)}
     )
 
 
 def _xlsx_response(members: Any, *, user: User, filename: str) -> HttpResponse:
+    privacy.require_people(user)
     buf = io.BytesIO()
     export_workbook(
-        members.iterator(chunk_size=2000), sensitive=scoping.can_see_sensitive(user), out=buf
+        members.iterator(chunk_size=2000), hidden=privacy.hidden_fields(user, MEMBER), out=buf
     )
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -365,6 +393,7 @@ def club_export(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
     qs = selectors.member_list(
         club=club, viewer=request.user, term=search_term(request), filters=filters
     )
+    privacy.note_access(request, club, privacy.HIGH_RISK, kind=privacy.DOWNLOAD, count=qs)
     return _xlsx_response(
         selectors.export_members(qs), user=request.user, filename=f"thanh-vien-{club.code}.xlsx"
     )
@@ -381,6 +410,7 @@ def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     qs = selectors.filter_members(
         qs, viewer=request.user, term=search_term(request), filters=filters
     )
+    privacy.note_access(request, area, privacy.HIGH_RISK, kind=privacy.DOWNLOAD, count=qs)
     return _xlsx_response(
         selectors.export_members(qs), user=request.user, filename=f"thanh-vien-{area.code}.xlsx"
     )
@@ -392,5 +422,11 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """The member withdraws consent: the sensitive fields are cleared, the record stays."""
     member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
     services.consent_withdraw(member=member, by=request.user)
-    messages.success(request, _("Consent withdrawn: the sensitive information was removed."))
+    messages.success(
+        request,
+        _(
+            "Consent withdrawn: the sensitive information and the health readings were "
+            "removed, from the change history too."
+        ),
+    )
     return redirect("members:member_detail", pk=member.pk)

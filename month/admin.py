@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_scoping import ScopedModelAdmin
+from accounts import privacy
+from accounts.admin_scoping import ReferenceDataAdmin, ScopedInlineMixin, ScopedModelAdmin
 from month.locking import is_month_locked
 from month.models import (
     CARE_SERVICE_CHOICES,
@@ -28,7 +29,7 @@ from month.models import (
 
 
 @admin.register(ActivityArea)
-class ActivityAreaAdmin(admin.ModelAdmin):
+class ActivityAreaAdmin(ReferenceDataAdmin):
     list_display = ("order", "name", "name_en", "code", "active")
     list_display_links = ("name",)
     list_editable = ("order", "active")
@@ -56,7 +57,7 @@ class MonthRecordAdmin(ScopedModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedInlineMixin, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ("member",)
@@ -128,7 +129,7 @@ class HomeCareVisitAdmin(MonthRecordAdmin):
     readonly_fields = ("created_by",)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ScopedInlineMixin, admin.TabularInline):
     model = MonthlyReportEvent
     extra = 0
     can_delete = False
@@ -164,6 +165,12 @@ class MonthlyReportAdmin(ScopedModelAdmin):
         "reopened_at",
     )
     inlines = [EventInline]
+
+    def hidden_fields(self, request: HttpRequest) -> frozenset[str]:
+        # The compiled figures are raw counts: the admin cannot suppress the small groups a
+        # user who sees aggregates only may not read, so it leaves them out for that user.
+        hidden = super().hidden_fields(request)
+        return hidden if privacy.may_see_people(request.user) else hidden | {"figures"}
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         locked = obj is not None and obj.status == MonthlyReport.Status.APPROVED

@@ -11,4 +11,5 @@ class MonthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from month import signals  # noqa: F401  (reports follow their club's province)
+        # Reports follow their club's province; readings go when consent is withdrawn.
+        from month import signals  # noqa: F401

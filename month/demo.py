@@ -29,6 +29,7 @@ from month.models import (
     MonthlyReport,
     MonthlyReportEvent,
 )
+from month.readings import has_health_consent
 from month.selectors import report_figures
 from month.services import meetings_plan
 
@@ -146,7 +147,8 @@ def seed(out: TextIO) -> None:
                 continue  # not recorded
             status = "present" if roll < 0.83 else "absent" if roll < 0.93 else "excused"
             attendance.append(Attendance(meeting=meeting, member=m, status=status))
-            if status == "present" and rng.random() < 0.65:
+            # Readings only of members who agreed to their health data being kept.
+            if status == "present" and rng.random() < 0.65 and has_health_consent(m):
                 older = today.year - m.birth_year >= 60
                 systolic = rng.randint(105, 150 if older else 135) + (
                     rng.randint(0, 35) if rng.random() < 0.1 else 0

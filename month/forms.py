@@ -4,17 +4,17 @@ same rule reads the same everywhere."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clubs.models import Club
-from config.ui import DateField
+from config.ui import DateField, DecimalTextField, MoneyField
 from members.models import Member
 from month.models import (
     CARE_SERVICE_CHOICES,
@@ -26,9 +26,11 @@ from month.models import (
     MonthlyReport,
     reading_errors,
 )
-from month.readings import is_unusual
+from month.readings import consent_refusal, has_health_consent, is_unusual
 from month.services import Reading
 
+# A member not at the meeting cannot have been measured there.
+ABSENT_MARKS = (Attendance.Status.ABSENT, Attendance.Status.EXCUSED)
 ROW_FIELD = re.compile(r"^(att|sys|dia|wt)_(\d+)$")
 
 
@@ -39,15 +41,8 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class WeightField(forms.DecimalField):
+class WeightField(DecimalTextField):
     """Kilograms with one decimal; "52,5" and "52.5" both work (phones here type a comma)."""
-
-    # Django's DecimalField extends IntegerField and returns a Decimal: the stubs ignore the
-    # same override on DecimalField itself.
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 def _numeric(attrs: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,7 +63,7 @@ class MeetingRecordForm(forms.Form):
         max_value=999,
         initial=0,
         required=False,
-        widget=forms.NumberInput(attrs=_numeric()),
+        widget=forms.TextInput(attrs=_numeric()),
     )
     agenda = forms.CharField(
         label=gettext_lazy("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -172,10 +167,27 @@ class MeetingRecordForm(forms.Form):
             values = [cleaned.get(f"{p}_{m.pk}") for p in ("sys", "dia", "wt")]
             if any(f"{p}_{m.pk}" in self.errors for p in ("sys", "dia", "wt")):
                 continue
+            if cleaned.get(f"att_{m.pk}") in ABSENT_MARKS and any(v is not None for v in values):
+                typed = next(p for p, v in zip(("sys", "dia", "wt"), values, strict=True) if v)
+                self.add_error(
+                    f"{typed}_{m.pk}",
+                    _("%(name)s is marked absent: a reading cannot be recorded.")
+                    % {"name": m.full_name},
+                )
+                continue
             for field_name, message in reading_errors(*values).items():
                 prefix = {"systolic": "sys", "diastolic": "dia", "weight": "wt"}[field_name]
                 self.add_error(f"{prefix}_{m.pk}", message)
+        self.refuse_readings([m.pk for m in self.members if not has_health_consent(m)])
         return cleaned
+
+    def refuse_readings(self, member_ids: list[int]) -> None:
+        """Put the reason beside the reading of each of these members who has been given one
+        (members without consent to health data: ``month.readings.consent_refusal``)."""
+        for pk in member_ids:
+            typed = [p for p in ("sys", "dia", "wt") if str(self.data.get(f"{p}_{pk}", "")).strip()]
+            if typed and f"{typed[0]}_{pk}" in self.fields:
+                self.add_error(f"{typed[0]}_{pk}", consent_refusal())
 
     def attendance(self) -> dict[int, str]:
         marks = {}
@@ -236,13 +248,8 @@ def active_members(club: Club) -> QuerySet[Member]:
 
 
 class ActivityForm(forms.ModelForm):
-    date = DateField(label=gettext_lazy("Date"))
-    cost = forms.IntegerField(
-        label=gettext_lazy("Cost (VND)"),
-        min_value=0,
-        initial=0,
-        widget=forms.TextInput(attrs=_numeric()),
-    )
+    date = DateField(label=gettext_lazy("Date"), not_future=True)
+    cost = MoneyField(label=gettext_lazy("Cost (VND)"), allow_zero=True, initial=0, required=False)
 
     class Meta:
         model = Activity
@@ -274,10 +281,36 @@ class ActivityForm(forms.ModelForm):
             club
         ).order_by("search_name")
         self.fields["participants"].required = False
+        self.club = club
+        cast(MoneyField, self.fields["cost"]).max_value = settings.ISHC_MAX_ACTIVITY_COST_VND
+
+    def clean_cost(self) -> int:
+        return self.cleaned_data.get("cost") or 0
+
+    def clean_participant_count(self) -> int | None:
+        count = self.cleaned_data.get("participant_count")
+        limit = active_members(self.club).count() + settings.ISHC_ACTIVITY_GUESTS_MAX
+        if count is not None and count > limit:
+            raise forms.ValidationError(
+                _("At most %(limit)s people: the club's members and up to %(guests)s guests.")
+                % {"limit": limit, "guests": settings.ISHC_ACTIVITY_GUESTS_MAX},
+                code="too_many",
+            )
+        return count
+
+    def clean_beneficiaries(self) -> int | None:
+        count = self.cleaned_data.get("beneficiaries")
+        if count is not None and count > settings.ISHC_MAX_BENEFICIARIES:
+            raise forms.ValidationError(
+                _("At most %(limit)s beneficiaries for one activity.")
+                % {"limit": settings.ISHC_MAX_BENEFICIARIES},
+                code="too_many",
+            )
+        return count
 
 
 class VisitForm(forms.ModelForm):
-    date = DateField(label=gettext_lazy("Date"))
+    date = DateField(label=gettext_lazy("Date"), not_future=True)
     services = forms.MultipleChoiceField(
         label=gettext_lazy("Services given"),
         choices=CARE_SERVICE_CHOICES,
@@ -301,6 +334,16 @@ class VisitForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["services"] = self.instance.service_list
+
+    def clean_duration_minutes(self) -> int | None:
+        minutes = self.cleaned_data.get("duration_minutes")
+        if minutes is not None and not 1 <= minutes <= settings.ISHC_MAX_VISIT_MINUTES:
+            raise forms.ValidationError(
+                _("A visit lasts between 1 and %(limit)s minutes.")
+                % {"limit": settings.ISHC_MAX_VISIT_MINUTES},
+                code="out_of_range",
+            )
+        return minutes
 
     def clean_services(self) -> str:
         chosen = self.cleaned_data["services"]
@@ -352,6 +395,9 @@ def sheet_row(
         }
     return {
         "member": member,
+        # Without consent to health data the row has no reading fields (unless a reading was
+        # typed anyway: then they show, disabled, with the reason beside them).
+        "consent": has_health_consent(member),
         "aria": _("Attendance of %(name)s") % {"name": member.full_name},
         "att_name": f"att_{member.pk}",
         "buttons": [
@@ -385,7 +431,7 @@ def sheet_rows(
         reading = readings.get(m.pk)
         values = (
             {"sys": reading.systolic, "dia": reading.diastolic, "wt": reading.weight}
-            if reading
+            if reading and has_health_consent(m)  # never shown without consent
             else {}
         )
         rows.append(sheet_row(m, marks.get(m.pk, ""), values, buttons))

@@ -1,12 +1,14 @@
 """Blood-pressure and weight readings: what is plausible, what is high, what is very high.
 
 The one place these numbers live: forms, services, the record sheet, the monthly report's
-figures and the dashboards' summaries all read them from here.
+figures and the dashboards' summaries all read them from here. So does the rule that a reading
+is kept only for a member who consented to health data (``consent_refusal``).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -50,6 +52,20 @@ def reading_errors(
             "high": WEIGHT_RANGE[1],
         }
     return errors
+
+
+def has_health_consent(member: Any) -> bool:
+    """Whether readings of ``member`` may be kept: health data are sensitive (Decree 356/2025)
+    and need the member's recorded consent; a withdrawal deletes the readings."""
+    return member.consent_on is not None
+
+
+def consent_refusal() -> str:
+    """Why a reading of a member without consent is refused (beside the field, in words)."""
+    return gettext(
+        "This member has not agreed to their health data being kept: readings cannot be "
+        "recorded. Record the consent on the member's page first."
+    )
 
 
 def is_high(systolic: int | None, diastolic: int | None) -> bool:

@@ -17,16 +17,24 @@ from django.utils.translation import gettext as _
 ROW = (
     '<div class="border-bottom py-2" data-member-row id="member-{pk}">'
     '<div class="d-flex justify-content-between align-items-baseline">'
-    '<span class="fw-semibold">{name}</span><span class="small text-muted">{year}</span></div>'
+    '<span class="fw-semibold">{name}{mark}</span><span class="small text-muted">{year}</span>'
+    "</div>"
     '<div class="btn-group w-100 att-group mt-1" role="radiogroup" aria-label="{aria}">'
-    "{buttons}</div>"
+    "{buttons}</div>{reading}</div>\n"
+)
+READING = (
     '<details class="mt-1 reading"{open}>'
     '<summary class="small text-primary">{readings}{summary}</summary>'
     '<div class="d-flex flex-wrap gap-2 align-items-end mt-1">'
     '{sys}<span class="pb-2">/</span>{dia}{wt}</div>'
     '<div class="small text-danger" data-bp-warning hidden>{very_high}</div>{errors}'
-    "</details></div>\n"
+    "</details>"
 )
+# A member who has not agreed to their health data being kept: a mark beside the name, and
+# no reading fields (``month.readings.has_health_consent``).
+NO_CONSENT_MARK = ' <span class="badge text-bg-warning fw-normal" data-no-consent>{label}</span>'
+NO_CONSENT_NOTE = '<div class="small text-muted mt-1">{note}</div>'
+
 BUTTON = (
     '<input type="radio" class="btn-check" name="{name}" id="{id}" value="{value}" '
     'autocomplete="off"{checked}>'
@@ -35,7 +43,8 @@ BUTTON = (
 INPUT = (
     '<div><label class="form-label small mb-0" for="{id}">{label}</label>'
     '<input type="text" class="form-control{invalid}" name="{name}" id="{id}" value="{value}" '
-    'inputmode="{mode}"{pattern} maxlength="{maxlength}" autocomplete="off"{data}></div>'
+    'inputmode="{mode}"{pattern} maxlength="{maxlength}" autocomplete="off"{data}{disabled}>'
+    "</div>"
 )
 
 
@@ -45,7 +54,9 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _input(field: dict[str, Any], label: str, *, decimal: bool = False, bp: str = "") -> str:
+def _input(
+    field: dict[str, Any], label: str, *, decimal: bool = False, bp: str = "", off: bool = False
+) -> str:
     return INPUT.format(
         id=_e(field["id"]),
         label=label,
@@ -56,6 +67,7 @@ def _input(field: dict[str, Any], label: str, *, decimal: bool = False, bp: str 
         pattern="" if decimal else ' pattern="[0-9]*"',
         maxlength=5 if decimal else 3,
         data=f' data-bp="{bp}"' if bp else "",
+        disabled=" disabled" if off else "",
     )
 
 
@@ -72,6 +84,10 @@ def render_rows(rows: list[dict[str, Any]]) -> SafeString:
             "very_high": _("Very high (180/110 or more): measure again after a rest."),
         }.items()
     }
+    no_consent_mark = NO_CONSENT_MARK.format(label=_e(_("No consent")))
+    no_consent_note = NO_CONSENT_NOTE.format(
+        note=_e(_("Has not agreed to their health data being kept: no readings."))
+    )
     out = []
     for row in rows:
         member, sys, dia, wt = row["member"], row["sys"], row["dia"], row["wt"]
@@ -99,21 +115,29 @@ def render_rows(rows: list[dict[str, Any]]) -> SafeString:
             for f in (sys, dia, wt)
             for e in f["errors"]
         )
+        consent = row.get("consent", True)
+        if not consent and not row["open"]:
+            reading = no_consent_note
+        else:
+            reading = READING.format(
+                open=" open" if row["open"] else "",
+                readings=labels["readings"],
+                summary=summary,
+                sys=_input(sys, labels["sys"], bp="sys", off=not consent),
+                dia=_input(dia, labels["dia"], bp="dia", off=not consent),
+                wt=_input(wt, labels["wt"], decimal=True, off=not consent),
+                very_high=labels["very_high"],
+                errors=errors,
+            )
         out.append(
             ROW.format(
                 pk=int(member.pk),
                 name=_e(member.full_name),
+                mark="" if consent else no_consent_mark,
                 year=_e(member.birth_year or ""),
                 aria=_e(row["aria"]),
                 buttons=buttons,
-                open=" open" if row["open"] else "",
-                readings=labels["readings"],
-                summary=summary,
-                sys=_input(sys, labels["sys"], bp="sys"),
-                dia=_input(dia, labels["dia"], bp="dia"),
-                wt=_input(wt, labels["wt"], decimal=True),
-                very_high=labels["very_high"],
-                errors=errors,
+                reading=reading,
             )
         )
     return mark_safe("".join(out))  # noqa: S308 (every value above went through _e)

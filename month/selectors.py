@@ -12,8 +12,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Club
+from config.choices import readable
 from config.months import add_months, month_bounds, shift, split, ym_of_date
 from funds.selectors import month_figures  # the one read month makes of funds
 from members.models import Member
@@ -26,6 +27,7 @@ from month.models import (
     HomeCareVisit,
     Meeting,
     MonthlyReport,
+    Reminder,
 )
 
 if TYPE_CHECKING:
@@ -235,7 +237,11 @@ def member_month_panel(member: Member, viewer: User) -> dict[str, Any]:
 
     The caller has already fetched ``member`` through ``accounts.scoping``.
     """
-    sensitive = scoping.can_see_sensitive(viewer)
+    # What the declaration (accounts.privacy) lets the viewer read of this person's month.
+    hidden_readings = privacy.hidden_fields(viewer, "month.HealthCheck")
+    hidden_visits = privacy.hidden_fields(viewer, "month.HomeCareVisit")
+    sensitive = not hidden_readings & {"systolic", "diastolic", "weight"}
+    care_shown = not hidden_visits & {"recipient", "services"}
     held = Meeting.objects.filter(
         club_id=member.club_id, status=Meeting.Status.HELD, date__gte=member.joined_on
     )
@@ -267,22 +273,24 @@ def member_month_panel(member: Member, viewer: User) -> dict[str, Any]:
             chart["systolic"].append(r.systolic)
             chart["diastolic"].append(r.diastolic)
             chart["weight"].append(float(r.weight) if r.weight is not None else None)
-    # Visits received reveal care needs (sensitive); visits given are the volunteer's work.
+    # Visits received reveal care needs; visits given name who receives care, and what care.
     received: list[HomeCareVisit] = []
-    if sensitive:
+    given: list[HomeCareVisit] = []
+    if care_shown:
         received = list(
             HomeCareVisit.objects.filter(recipient=member)
             .select_related("volunteer")
             .order_by("-date", "-pk")[:20]
         )
-    given = list(
-        HomeCareVisit.objects.filter(volunteer=member)
-        .select_related("recipient")
-        .order_by("-date", "-pk")[:20]
-    )
+        given = list(
+            HomeCareVisit.objects.filter(volunteer=member)
+            .select_related("recipient")
+            .order_by("-date", "-pk")[:20]
+        )
     return {
         "member": member,
         "sensitive": sensitive,
+        "care_shown": care_shown,
         "history": history,
         "attendance_summary": summary,
         "readings": readings,
@@ -291,6 +299,50 @@ def member_month_panel(member: Member, viewer: User) -> dict[str, Any]:
         "chart_data_id": f"month-chart-{member.pk}-data",
         "visits_received": received,
         "visits_given": given,
+    }
+
+
+# --- One person's data (data-subject requests) ----------------------------------------------
+
+
+def readings_without_consent() -> QuerySet[HealthCheck]:
+    """Readings kept of members who have not (or no longer) agreed to their health data being
+    kept: written before readings needed consent (``month.readings.has_health_consent``)."""
+    return HealthCheck.objects.filter(member__consent_on__isnull=True)
+
+
+def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
+    """What the month holds about one member record, by topic: attendance, readings, the
+    home-care visits received and given (without the other person), the activities they took
+    part in and the reminders sent to them. Six queries."""
+    attendance = (
+        Attendance.objects.filter(member=member)
+        .select_related("meeting")
+        .order_by("meeting__date", "pk")
+    )
+    readings = HealthCheck.objects.filter(member=member).order_by("date", "pk")
+    received = HomeCareVisit.objects.filter(recipient=member).order_by("date", "pk")
+    given = HomeCareVisit.objects.filter(volunteer=member).order_by("date", "pk")
+    activities = Activity.objects.filter(participants=member).order_by("date", "pk")
+    reminders = Reminder.objects.filter(member=member).order_by("meeting_date", "pk")
+    visit_fields = ("date", "duration_minutes")
+    return {
+        "attendance": [
+            {"meeting_date": a.meeting.date, **readable(a, ("status",))} for a in attendance
+        ],
+        "readings": [readable(r, ("date", "systolic", "diastolic", "weight")) for r in readings],
+        "visits_received": [
+            {**readable(v, visit_fields), "services": v.get_services_display(), "note": v.note}
+            for v in received
+        ],
+        "visits_given": [
+            {**readable(v, visit_fields), "services": v.get_services_display()} for v in given
+        ],
+        "activities": [readable(a, ("date", "title")) for a in activities],
+        "reminders": [
+            readable(r, ("meeting_date", "channel", "address", "status", "sent_at"))
+            for r in reminders
+        ],
     }
 
 
@@ -303,6 +355,8 @@ __all__ = [
     "meeting_summary",
     "member_month_panel",
     "next_meeting",
+    "person_data",
+    "readings_without_consent",
     "report_figures",
     "report_list",
     "waiting_status_for",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -36,9 +37,11 @@ from month.models import (
     Meeting,
     MonthlyReport,
     MonthlyReportEvent,
+    Reminder,
     reading_errors,
 )
-from month.selectors import meeting_roster
+from month.readings import consent_refusal, has_health_consent
+from month.selectors import meeting_roster, readings_without_consent
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,6 +51,15 @@ PLAN_MONTHS = 3
 
 class MonthError(ValidationError):
     """A month record could not be written; the message says why, in the user's language."""
+
+
+class NoConsentError(MonthError):
+    """Readings were given for members who have not agreed to their health data being kept;
+    ``member_ids`` says whose, so a form can show the reason beside their fields."""
+
+    def __init__(self, members: Sequence[Member]) -> None:
+        self.member_ids = [m.pk for m in members]
+        super().__init__({"readings": [f"{m}: {consent_refusal()}" for m in members]})
 
 
 @dataclass(frozen=True)
@@ -292,6 +304,15 @@ def meeting_record(
                 problems.append(f"{roster[member_id]}: {message}")
         if problems:
             raise MonthError({"readings": problems})
+        # Health data need the member's consent: a reading of anyone else is refused whole
+        # (nothing of the sitting is saved), not dropped in silence.
+        refused = [
+            roster[member_id]
+            for member_id, reading in readings.items()
+            if not reading.is_empty and not has_health_consent(roster[member_id])
+        ]
+        if refused:
+            raise NoConsentError(refused)
 
         # Attendance: create, change or remove marks.
         current = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
@@ -440,6 +461,48 @@ def visit_delete(*, visit: HomeCareVisit, by: User) -> None:
         visit.delete()
 
 
+# --- Personal data: consent withdrawn, anonymisation ------------------------------------------
+
+
+def readings_erase(*, member: Member) -> int:
+    """Delete every health reading of ``member``; returns how many.
+
+    Health data without consent must not remain (``month.signals`` calls this when consent is
+    withdrawn), nor readings of an anonymised person. Approved months included: the law comes
+    before the month lock, and a monthly report already compiled keeps its figures as numbers.
+    """
+    with transaction.atomic():
+        _total, per_model = HealthCheck.objects.filter(member=member).delete()
+    return per_model.get(HealthCheck._meta.label, 0)
+
+
+def readings_without_consent_erase() -> int:
+    """Delete every reading kept of a member without recorded consent (taken before readings
+    needed it); ``manage.py readings_without_consent --delete``. Returns how many."""
+    with transaction.atomic():
+        _total, per_model = readings_without_consent().delete()
+    return per_model.get(HealthCheck._meta.label, 0)
+
+
+def member_month_anonymise(*, member: Member) -> dict[str, int]:
+    """Erase what the month holds that could point to an anonymised person: the readings are
+    deleted, the notes of the home-care visits they received (free text about their care) and
+    the addresses and texts of their reminders are emptied, reminders not yet sent are skipped.
+    Attendance and visits stay, so the counts built on them do not change."""
+    with transaction.atomic():
+        readings = readings_erase(member=member)
+        notes = HomeCareVisit.objects.filter(recipient=member).exclude(note="").update(note="")
+        Reminder.objects.filter(
+            member=member, status__in=[Reminder.Status.PENDING, Reminder.Status.FAILED]
+        ).update(status=Reminder.Status.SKIPPED)
+        reminders = (
+            Reminder.objects.filter(member=member)
+            .exclude(address="", text="")
+            .update(address="", text="")
+        )
+    return {"readings": readings, "visit_notes": notes, "reminders": reminders}
+
+
 # --- The monthly report and its approval chain ------------------------------------------------
 
 
@@ -486,8 +549,18 @@ def _compile(report: MonthlyReport, by: User) -> None:
     _log(report, MonthlyReportEvent.Action.COMPILED, report.status, by)
 
 
+def _require_club_side(by: User) -> None:
+    """A club writes and submits its own report; the association reviews it, returns it with
+    a comment and approves it, and never writes or submits it for the club (docs/month.md):
+    the one who accepts a report is never the one who wrote it."""
+    scoping.require_write(by)
+    if scoping.is_staff_role(by):
+        raise PermissionDenied
+
+
 def report_compile(*, report: MonthlyReport, by: User) -> MonthlyReport:
     """Recompile the figures from the month's records (draft or returned reports only)."""
+    _require_club_side(by)
     with transaction.atomic():
         report = _locked_report(report)
         if not report.is_editable:
@@ -499,6 +572,7 @@ def report_compile(*, report: MonthlyReport, by: User) -> MonthlyReport:
 def report_update_text(
     *, report: MonthlyReport, narrative: str, difficulties: str, by: User
 ) -> MonthlyReport:
+    _require_club_side(by)
     with transaction.atomic():
         report = _locked_report(report)
         if not report.is_editable:
@@ -508,13 +582,47 @@ def report_update_text(
     return report
 
 
-def report_submit(*, report: MonthlyReport, by: User) -> MonthlyReport:
-    """The leader sends the report to the commune; the figures are compiled afresh first."""
-    scoping.require_write(by)
+def report_month_over(report: MonthlyReport, today: datetime.date | None = None) -> bool:
+    """Whether the report's month may be reported as done: it has ended, or (with
+    ``settings.ISHC_REPORT_FROM_LAST_MEETING``) its last meeting not cancelled has been held
+    or its day has come."""
+    today = _today(today)
+    first = datetime.date(report.year, report.month, 1)
+    if today >= add_months(first, 1):
+        return True
+    if not settings.ISHC_REPORT_FROM_LAST_MEETING:
+        return False
+    last = (
+        Meeting.objects.filter(
+            club_id=report.club_id, date__gte=first, date__lt=add_months(first, 1)
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return last is not None and today >= last
+
+
+def report_submit(
+    *, report: MonthlyReport, by: User, today: datetime.date | None = None
+) -> MonthlyReport:
+    """The leader sends the report to the commune; the figures are compiled afresh first.
+    A month that has not ended cannot be reported (``report_month_over``)."""
+    _require_club_side(by)
     with transaction.atomic():
         report = _locked_report(report)
         if not report.is_editable:
             raise MonthError(_("This report has already been submitted."))
+        if not report_month_over(report, today):
+            raise MonthError(
+                _("The month has not ended yet; the report can be submitted from %(day)s.")
+                % {
+                    "day": add_months(datetime.date(report.year, report.month, 1), 1).strftime(
+                        "%d/%m/%Y"
+                    )
+                }
+            )
         _compile(report, by)
         before = report.status
         report.status = MonthlyReport.Status.SUBMITTED
@@ -629,6 +737,7 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
 
 __all__ = [
     "MonthError",
+    "NoConsentError",
     "PlanResult",
     "Reading",
     "RecordResult",
@@ -639,6 +748,9 @@ __all__ = [
     "meeting_move",
     "meeting_record",
     "meetings_plan",
+    "member_month_anonymise",
+    "readings_erase",
+    "readings_without_consent_erase",
     "report_approve",
     "report_compile",
     "report_return",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse
@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
+from accounts.once import once
 from clubs.models import Club
 from config.ui import errors_to_form, form_page, paginate, search_term
 from members.models import Member
@@ -135,12 +136,14 @@ def meeting_add(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = svc.meeting_create(club=club, by=request.user, **form.cleaned_data)
+            return once(
+                request,
+                save=lambda: svc.meeting_create(club=club, by=request.user, **form.cleaned_data),
+                success=_("Meeting added."),
+                next_url=lambda meeting: reverse("month:meeting_detail", args=[meeting.pk]),
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Meeting added."))
-            return redirect("month:meeting_detail", pk=meeting.pk)
     return _form_page(
         request,
         form,
@@ -162,7 +165,10 @@ def _meeting(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False)
 @login_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    summary = sel.meeting_summary(meeting, sensitive=scoping.can_see_sensitive(request.user))
+    summary = sel.meeting_summary(
+        meeting, sensitive=privacy.may_see(request.user, privacy.SENSITIVE)
+    )
+    privacy.note_access(request, meeting, privacy.SENSITIVE, count=summary["high_readings"])
     return render(
         request,
         "month/meeting_detail.html",
@@ -211,6 +217,8 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 agenda=form.cleaned_data["agenda"],
                 by=request.user,
             )
+        except svc.NoConsentError as exc:  # consent withdrawn while the sheet was open
+            form.refuse_readings(exc.member_ids)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -245,6 +253,7 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         rows = form.rows(buttons)
     else:
         rows = sheet_rows(sheet["members"], sheet["marks"], sheet["readings"], buttons)
+    privacy.note_access(request, meeting, privacy.SENSITIVE, count=rows)  # the readings
     return render(
         request,
         "month/meeting_record.html",
@@ -340,6 +349,8 @@ class _ClubRecord(Generic[_Record]):
     edit_title: StrOrPromise
     saved: StrOrPromise
     deleted: StrOrPromise
+    # The personal data the list shows, noted in the access log (accounts.privacy).
+    access: privacy.Category | None = None
 
 
 ACTIVITIES = _ClubRecord(
@@ -374,6 +385,7 @@ VISITS = _ClubRecord(
     edit_title=gettext_lazy("Edit home-care visit"),
     saved=gettext_lazy("Home-care visit saved."),
     deleted=gettext_lazy("Home-care visit deleted."),
+    access=privacy.HIGH_RISK,  # who receives care, and what care
 )
 
 
@@ -381,11 +393,16 @@ def _record_list(
     request: AuthenticatedHttpRequest, club_id: int, kind: _ClubRecord[_Record]
 ) -> HttpResponse:
     club = _club(request, club_id)
+    if kind.access:  # a list of named people with their personal data: not for viewers
+        privacy.require_people(request.user, kind.access)
     qs = kind.related(scoping.for_user(kind.model, request.user).filter(club=club))
+    page = paginate(request, qs.order_by("-date", "-pk"))
+    if kind.access:
+        privacy.note_access(request, club, kind.access, count=page)
     return render(
         request,
         f"month/{kind.name}_list.html",
-        {"club": club, "tab": kind.tab, "page_obj": paginate(request, qs.order_by("-date", "-pk"))},
+        {"club": club, "tab": kind.tab, "page_obj": page},
     )
 
 
@@ -396,12 +413,14 @@ def _record_form(
     list_url = reverse(f"month:{kind.name}_list", args=[club.pk])
     if request.method == "POST" and form.is_valid():
         try:
-            kind.save(form, request.user)
+            return once(
+                request,
+                save=lambda: kind.save(form, request.user),
+                success=str(kind.saved),
+                next_url=list_url,
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, kind.saved)
-            return redirect(list_url)
     title = kind.edit_title if record.pk else kind.add_title
     return _form_page(request, form, str(title), list_url, subtitle=club.name)
 
@@ -572,7 +591,10 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "tab": "reports",
             "form": form,
             "comment_form": CommentForm(),
-            "may_edit": scoping.can_write(user) and report.is_editable,
+            # The club writes its report; the association only reviews it (docs/month.md).
+            "may_edit": scoping.can_write(user)
+            and not scoping.is_staff_role(user)
+            and report.is_editable,
             "may_review": scoping.is_staff_role(user)
             and report.status == MonthlyReport.Status.SUBMITTED,
             "may_approve": scoping.is_province_role(user)
@@ -614,13 +636,14 @@ def _report_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
     }
     action, success = done[step]
     try:
-        action()
-    except PermissionDenied:
-        raise
+        return once(
+            request,
+            save=action,
+            success=success,
+            next_url=reverse("month:report_detail", args=[report.pk]),
+        )
     except ValidationError as exc:
         _error_message(request, exc)
-    else:
-        messages.success(request, success)
     return redirect("month:report_detail", pk=report.pk)
 
 
@@ -663,7 +686,8 @@ def late_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         pass
     else:
-        if (day.year, day.month) <= (year, month):
+        # A year outside 1900–2100 ("0001-01") would overflow the deadline arithmetic.
+        if day.year >= 1900 and (day.year, day.month) <= (year, month):
             year, month = day.year, day.month
     qs = sel.late_reports(viewer=request.user, year=year, month=month)
     return render(
@@ -687,6 +711,8 @@ def late_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def member_health(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The member's month panel as a page of its own (attendance, readings, visits)."""
     member = scoping.get_for_user(Member.objects.select_related("club"), request.user, pk=pk)
+    privacy.require_people(request.user)
+    privacy.note_access(request, member, privacy.HIGH_RISK)  # readings, care received
     return render(
         request,
         "month/member_health.html",

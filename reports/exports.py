@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts import privacy
 from reports.models import ExportJob
 from reports.periods import Period
 from reports.selectors import Dashboard, Figures, dashboard
@@ -35,6 +36,11 @@ def safe(value: Any) -> Any:
 
 def _pct(value: Any) -> Any:
     return float(value) if value is not None else None
+
+
+def _value(value: Any) -> Any:
+    """A figure as a cell: a count suppressed for the reader (accounts.privacy) as "< 5"."""
+    return str(value) if isinstance(value, privacy.Suppressed) else value
 
 
 def _topics() -> list[tuple[str, list[tuple[str, Callable[[Figures], Any]]]]]:
@@ -155,8 +161,8 @@ def write_workbook(
             cell.font = bold
         for child in board.children:
             figures = child["figures"]
-            ws.append([safe(str(child["obj"])), *(get(figures) for _h, get in columns)])
-        ws.append([safe(_("Total")), *(get(board.totals) for _h, get in columns)])
+            ws.append([safe(str(child["obj"])), *(_value(get(figures)) for _h, get in columns)])
+        ws.append([safe(_("Total")), *(_value(get(board.totals)) for _h, get in columns)])
         for cell in ws[ws.max_row]:
             cell.font = bold
         ws.column_dimensions["A"].width = 32
@@ -168,7 +174,7 @@ def write_workbook(
             for cell in ws[ws.max_row]:
                 cell.font = bold
             for a in board.activities:
-                ws.append([safe(a["activity_area__name"]), a["n"], a["participants"]])
+                ws.append([safe(a["activity_area__name"]), a["n"], _value(a["participants"])])
         if progress is not None:
             progress(round(100 * n / len(topics)))
     wb.save(out)
@@ -182,10 +188,11 @@ def export_build(*, job_id: int) -> bool:
     )
     if not claimed:
         return False
-    job = ExportJob.objects.select_related("area").get(pk=job_id)
+    job = ExportJob.objects.select_related("area", "created_by").get(pk=job_id)
     try:
         period = Period(job.year, job.month, timezone.localdate())
-        board = dashboard(area=job.area, period=period)
+        # The figures as the person who asked may see them (accounts.privacy).
+        board = dashboard(area=job.area, period=period, viewer=job.created_by)
 
         def progress(percent: int) -> None:
             ExportJob.objects.filter(pk=job_id).update(progress=min(percent, 99))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Area, Club
 from config.months import label as month_label
 from config.months import shift, split
@@ -31,6 +31,7 @@ from reports.periods import Period
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from accounts.scoping import Viewer
 
 # Decision 1336: at least half of the members get a loan.
 BORROWER_TARGET = 50
@@ -72,6 +73,34 @@ FLOW_SUMS = (
     "loans_disbursed",
     "loans_disbursed_amount",
     "members_trained",
+)
+
+
+# Figures that count people (not clubs, reports, meetings or money): for a viewer a count of
+# 1 to 4 of them reads "< 5" (accounts.privacy.small_count), and so does any share or rate
+# computed from it.
+PEOPLE_FIGURES = frozenset(
+    {
+        "members",
+        "women",
+        "older",
+        "younger",
+        "poor",
+        "volunteers",
+        "needing_care",
+        "cared_for",
+        "not_cared",
+        "borrowers",
+        "joined",
+        "left",
+        "visited",
+        "health_checked",
+        "health_high",
+        "attendance_present",
+        "activity_participants",
+        "loans_disbursed",
+        "members_trained",
+    }
 )
 
 
@@ -127,25 +156,32 @@ def rows_for_area(area: Area | None) -> QuerySet[ClubMonthSummary]:
     return qs.filter(commune_id=area.pk)
 
 
-def _pct(part: int | None, whole: int | None) -> Decimal | None:
-    if not whole:
+def _pct(part: Any, whole: Any) -> Decimal | None:
+    """``part`` of ``whole`` in %, or None: no whole, or a count suppressed for the viewer."""
+    if not whole or isinstance(part, privacy.Suppressed) or isinstance(whole, privacy.Suppressed):
         return None
     return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 @dataclass
 class Figures:
-    """The figures of one area (or of one of its communes or clubs), with shares."""
+    """The figures of one area (or of one of its communes or clubs), with shares, as
+    ``viewer`` may see them (``PEOPLE_FIGURES``; None: the whole figures, for code that
+    shows them to no one)."""
 
     values: dict[str, Any]
     target: CompositionTarget
     extra: dict[str, Any] = field(default_factory=dict)
+    viewer: Viewer = None
 
     def __getitem__(self, key: str) -> Any:
         if key in self.extra:
             return self.extra[key]
         if key in self.values:
-            return self.values[key] or 0
+            value = self.values[key] or 0
+            if key in PEOPLE_FIGURES and self.viewer is not None:
+                return privacy.shown_count(self.viewer, value)
+            return value
         if hasattr(type(self), key):  # a property: let templates fall back to attributes
             raise KeyError(key)
         return 0  # a figure with no rows behind it
@@ -230,6 +266,7 @@ class Dashboard:
     area_funds: dict[str, int]
     communes_without_club: int
     target: CompositionTarget
+    viewer: Viewer = None  # whose eyes the people counts are for (see ``Figures``)
 
     @property
     def met_months(self) -> list[dict[str, Any]]:
@@ -257,14 +294,20 @@ class Dashboard:
         ]
 
     @property
-    def trained_people(self) -> int:
-        return self.area_funds.get("trained_people", 0)
+    def trained_people(self) -> int | privacy.Suppressed | None:
+        value = self.area_funds.get("trained_people", 0)
+        return value if self.viewer is None else privacy.shown_count(self.viewer, value)
 
 
-def dashboard(*, area: Area | None, period: Period) -> Dashboard:
+def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Dashboard:
     """The dashboard of a province (by commune), a commune (by club), or the country (by
     province). Five queries: targets, figures grouped by child, the children, activities by
-    area, the associations' own funds and trainings."""
+    area, the associations' own funds and trainings.
+
+    Counts of people are as ``viewer`` may see them (``Figures``); pass the user the figures
+    are shown to. Without one they are whole (checks and tests)."""
+    # Whose small counts read "< 5": a viewer's; nobody's for those who see the people.
+    suppress = viewer if viewer is not None and not privacy.may_see_people(viewer) else None
     target = CompositionTarget.current()
     months = period_months(period)
     if area is None:
@@ -292,7 +335,7 @@ def dashboard(*, area: Area | None, period: Period) -> Dashboard:
         if row is None and child_kind == "club":
             continue  # a club with no row yet (founded later, or not yet summarised)
         values = dict(row or {})
-        children.append({"obj": obj, "figures": Figures(values, target)})
+        children.append({"obj": obj, "figures": Figures(values, target, viewer=suppress)})
     # Rows whose commune/province is no longer listed (inactive commune) still count.
     for row in [*(c["figures"].values for c in children), *grouped.values()]:
         for name, value in row.items():
@@ -308,6 +351,9 @@ def dashboard(*, area: Area | None, period: Period) -> Dashboard:
         .annotate(n=Sum("activities"), participants=Sum("participants"))
         .order_by("activity_area__order", "activity_area__name")
     )
+    if suppress is not None:
+        for a in activities:
+            a["participants"] = privacy.shown_count(suppress, a["participants"])
     area_funds = _area_rows(area).aggregate(
         **{
             f"fund_{k}": Sum(f"fund_{k}", filter=Q(ym=period.stock_ym), default=0)
@@ -318,13 +364,14 @@ def dashboard(*, area: Area | None, period: Period) -> Dashboard:
     return Dashboard(
         area=area,
         period=period,
-        totals=Figures(totals, target),
+        totals=Figures(totals, target, viewer=suppress),
         children=children,
         child_kind=child_kind,
         activities=activities,
         area_funds=area_funds,
         communes_without_club=without,
         target=target,
+        viewer=suppress,
     )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from clubs.models import Area
+from config.tasks import enqueue_on_commit
 from reports.models import ExportJob
 from reports.periods import Period
 from reports.tasks import build_export
@@ -21,5 +22,5 @@ def export_request(*, area: Area, period: Period, by: User) -> ExportJob:
         job = ExportJob.objects.create(
             area=area, year=period.year, month=period.month, created_by=by
         )
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        enqueue_on_commit(build_export, job.pk)
     return job

@@ -7,6 +7,7 @@ pages). Everything is fetched through ``accounts.scoping``: another area answers
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from clubs.models import Area, Club
@@ -63,6 +64,16 @@ def _period(request: AuthenticatedHttpRequest) -> Period:
     return Period.parse(request.GET.get("period"))
 
 
+def _plotted(value: Any) -> float | None:
+    """A value the chart can draw: a number, or a gap (no value, a suppressed count)."""
+    return float(value) if isinstance(value, int | float | Decimal) else None
+
+
+def _cell(value: Any) -> Any:
+    """A value of the chart's table: a suppressed count as its text ("< 5")."""
+    return str(value) if isinstance(value, privacy.Suppressed) else value
+
+
 def _chart(
     chart_id: str, title: Any, labels: list[Any], series: list[tuple[Any, list[Any]]], **kw: Any
 ) -> dict[str, Any]:
@@ -77,11 +88,11 @@ def _chart(
         "percent": kw.get("percent", False),
         "labels": [str(label) for label in labels],
         "datasets": [
-            {"label": str(label), "data": [float(v) if v is not None else None for v in data]}
-            for label, data in series
+            {"label": str(label), "data": [_plotted(v) for v in data]} for label, data in series
         ],
         "rows": [
-            [str(label), *(data[i] for _label, data in series)] for i, label in enumerate(labels)
+            [str(label), *(_cell(data[i]) for _label, data in series)]
+            for i, label in enumerate(labels)
         ],
         "headers": [str(label) for label, _data in series],
     }
@@ -155,7 +166,9 @@ def _dashboard_context(
     # A proxy that stands for the dashboard once it is first read.
     board = cast(
         selectors.Dashboard,
-        SimpleLazyObject(lambda: selectors.dashboard(area=area, period=period)),
+        SimpleLazyObject(
+            lambda: selectors.dashboard(area=area, period=period, viewer=request.user)
+        ),
     )
     return {
         "board": board,
@@ -215,13 +228,17 @@ def club_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         Club.objects.select_related("commune", "commune__province"), request.user, pk=pk
     )
     rows = selectors.club_months(club=club)
+    user = request.user
     chart = _chart(
         "chart-club",
         _("Members and attendance, last twelve months"),
         [month_label(r.ym) for r in rows],
         [
-            (_("Members"), [r.members for r in rows]),
-            (_("Present at meetings"), [r.attendance_present for r in rows]),
+            (_("Members"), [privacy.shown_count(user, r.members) for r in rows]),
+            (
+                _("Present at meetings"),
+                [privacy.shown_count(user, r.attendance_present) for r in rows],
+            ),
         ],
     )
     return render(
@@ -299,9 +316,14 @@ def figure_list(request: AuthenticatedHttpRequest, figure: str) -> HttpResponse:
         request,
         selectors.figure_clubs(viewer=request.user, area=area, period=period, figure=figure),
     )
-    sensitive = scoping.can_see_sensitive(request.user)
+    # The lists behind a club's figure name people: not for viewers, who see the counts, and
+    # a count of 1 to 4 people as "< 5".
+    sensitive = privacy.may_see_people(request.user)
+    people = figure in selectors.PEOPLE_FIGURES
     for row in page.object_list:
         row["list_url"] = fig.club_list_url(figure, row["club_id"], sensitive=sensitive)
+        if people:
+            row["value"] = privacy.shown_count(request.user, row["value"])
     context["page_obj"] = page
     return render(request, "reports/figure_list.html", context)
 

@@ -145,6 +145,16 @@ def login(client):
     return _login
 
 
+def pytest_configure(config):
+    """pytest-django orders the tests so that those that flush the database (transactional)
+    come after all the others: the flush also empties what the migrations put in (activity
+    areas, composition targets, periodic tasks). xdist's default reordering would send the
+    largest `xdist_group` (the browser tests, all transactional) first and break that order on
+    its worker; keep the collection order instead (same as `--no-loadscope-reorder`)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need PostgreSQL (row locks, concurrency): skip them elsewhere."""

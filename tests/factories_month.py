@@ -50,7 +50,10 @@ class HealthCheckFactory(DjangoModelFactory):
     class Meta:
         model = HealthCheck
 
-    member = factory.SubFactory(MemberFactory)
+    # Readings are kept only for members who agreed to their health data being kept.
+    member = factory.SubFactory(
+        MemberFactory, consent_on=datetime.date(2024, 1, 10), consent_method="paper"
+    )
     club = factory.LazyAttribute(lambda o: o.member.club)
     date = datetime.date(2024, 5, 21)
     systolic = 125

@@ -37,9 +37,11 @@ def test_leader_sees_attendance_and_readings_on_the_member_page(member, cast, lo
 
 
 def test_viewer_sees_no_readings(member, cast, login):
-    page = login(cast.viewer).get(f"/members/{member.pk}/").text
-    assert "Lò Thị Xuân" in page
-    assert "150/95" not in page
+    # Viewers see aggregates only: no member page at all (accounts.privacy).
+    response = login(cast.viewer).get(f"/members/{member.pk}/")
+    assert response.status_code == 403
+    assert "Lò Thị Xuân" not in response.text
+    assert "150/95" not in response.text
 
 
 def test_member_page_query_count_does_not_grow(member, cast, login, django_assert_max_num_queries):

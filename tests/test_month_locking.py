@@ -47,7 +47,8 @@ def may(cast):
     """club_a's May 2024 is approved; its records exist."""
     report = MonthlyReportFactory(club=cast.club_a, year=2024, month=5, status="approved")
     meeting = MeetingFactory(club=cast.club_a, date=MAY, status="held")
-    member = MemberFactory(club=cast.club_a)
+    # Consented: readings are kept only for members who agreed (month.readings).
+    member = MemberFactory(club=cast.club_a, consent_on=D(2024, 1, 10), consent_method="paper")
     return {
         "report": report,
         "meeting": meeting,

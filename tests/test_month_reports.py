@@ -1,8 +1,10 @@
 """The monthly report: figures compiled from the records, the approval chain, the late list."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck as HypothesisHealthCheck
@@ -255,7 +257,9 @@ def test_report_pages_run_a_fixed_number_of_queries(
 
 def test_the_print_view_is_an_a4_page_with_signatures(cast, login, report):
     html = login(cast.leader).get(reverse("month:report_print", args=[report.pk])).content.decode()
-    assert "@page { size: A4" in html and "@media print" in html
+    assert 'href="/static/css/report-print.css"' in html  # a file: no inline <style> (CSP)
+    css = Path(finders.find("css/report-print.css")).read_text()
+    assert "@page { size: A4" in css and "@media print" in css
     assert vi("(signature, stamp)") in html
 
 

@@ -125,6 +125,10 @@ def test_outsiders_get_404_for_get_and_post(cast, login, user, club):
 def test_viewers_read_but_get_403_on_every_write(cast, login):
     objs = records(cast.club_a)
     shows = page_shows(objs)
+    people_pages = {
+        reverse("month:visit_list", args=[objs["club"].pk]),
+        reverse("month:member_health", args=[objs["member"].pk]),
+    }
     client = login(cast.viewer)
     before = snapshot()
     for url, get_ok, write in all_urls(objs):
@@ -137,6 +141,10 @@ def test_viewers_read_but_get_403_on_every_write(cast, login):
                 ).status_code
                 == 403
             ), url
+        elif url in people_pages:
+            # Named people with their home care or health: aggregates only for viewers.
+            page = client.get(url)
+            assert page.status_code == 403 and shows[url] not in page.content.decode(), url
         else:
             page = client.get(url)
             assert page.status_code == 200 and shows[url] in page.content.decode(), url

@@ -218,6 +218,38 @@ def test_an_interrupted_send_is_retried_and_delivered_once(meeting, settings):
     assert [m["key"] for m in ConsoleSmsBackend.sent].count(f"reminder-{reminder.pk}") == 1
 
 
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing in the sender catches it."""
+
+
+def test_a_batch_records_each_outcome_before_the_next_send(meeting, monkeypatch):
+    """A sender that dies during its third send leaves two rows sent, the third 'sending'
+    (the only one whose fate is unknown) and the rest still pending, never claimed."""
+    services.reminders_plan(now=at(17, 12))
+    ids = services.due_ids(now=at(18, 9))
+    assert len(ids) == 4
+    real_send = ConsoleSmsBackend.send
+    calls = []
+
+    def send(self, **kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 3:
+            raise WorkerKilled
+        return real_send(self, **kwargs)
+
+    monkeypatch.setattr(ConsoleSmsBackend, "send", send)
+    with pytest.raises(WorkerKilled):
+        services.send_batch(ids, now=at(18, 9))
+    statuses = dict(Reminder.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["sent", "sent", "sending", "pending"]
+
+    monkeypatch.setattr(ConsoleSmsBackend, "send", real_send)
+    # The sweep, after the sending timeout: the one row in flight is retried with its key.
+    result = services.send_due(now=at(18, 9, 30))
+    assert result.counts == {"sent": 2}
+    assert calls[2] == f"reminder-{ids[2]}"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_planners_at_once_create_each_reminder_once(meeting):

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import smtplib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -91,6 +92,20 @@ def test_gateway_4xx_is_permanent(gateway):
         channels.channel_for("sms").send(to="0912345678", text="x")
 
 
+def test_gateway_409_for_a_reference_already_accepted_counts_as_sent(gateway):
+    """A send retried after a crash: the gateway already has the message and says so."""
+    gateway.status = 409
+    provider_id = channels.channel_for("sms").send(to="0912345678", text="x", key="reminder-7")
+    assert provider_id == "gw-1"
+    assert gateway.requests[0]["body"]["reference"] == "reminder-7"
+
+
+def test_gateway_409_without_a_reference_is_permanent(gateway):
+    gateway.status = 409
+    with pytest.raises(channels.PermanentError, match="409"):
+        channels.channel_for("sms").send(to="0912345678", text="x")
+
+
 def test_console_backend_counts_what_it_sends(settings, tmp_path):
     settings.ISHC_SMS_BACKEND = "console"
     settings.ISHC_SMS_CONSOLE_FILE = str(tmp_path / "sms.jsonl")
@@ -105,6 +120,35 @@ def test_email_channel_uses_django_mail(mailoutbox):
     channels.channel_for("email").send(to="a@example.org", text="Nội dung", subject="Nhắc lịch")
     assert mailoutbox[0].subject == "Nhắc lịch"
     assert mailoutbox[0].to == ["a@example.org"]
+
+
+def test_every_attempt_of_an_email_carries_the_same_message_id(mailoutbox, settings):
+    settings.DEFAULT_FROM_EMAIL = "ISHC Manager <noreply@ishc.example.org>"
+    key = "reminder-12-20300621"
+    first = channels.channel_for("email").send(to="a@example.org", text="x", key=key)
+    again = channels.channel_for("email").send(to="a@example.org", text="x", key=key)
+    assert first == again == "<reminder-12-20300621@ishc.example.org>"
+    assert [m.message()["Message-ID"] for m in mailoutbox] == [first, first]
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), "permanent"),
+        (smtplib.SMTPDataError(554, b"rejected"), "permanent"),
+        (smtplib.SMTPDataError(451, b"try later"), "temporary"),
+        (smtplib.SMTPServerDisconnected("gone"), "temporary"),
+        (TimeoutError("timed out"), "temporary"),
+    ],
+)
+def test_smtp_errors_are_permanent_or_temporary(monkeypatch, error, kind):
+    def fail(self, fail_silently=False):
+        raise error
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
+    expected = channels.PermanentError if kind == "permanent" else channels.TemporaryError
+    with pytest.raises(expected):
+        channels.channel_for("email").send(to="a@example.org", text="x", key="reminder-1")
 
 
 def test_member_message_in_vietnamese_and_without_diacritics(settings):

@@ -250,15 +250,18 @@ def test_export_of_another_area_is_refused(login, figures):
 
 
 def test_outsiders_get_404_for_someone_elses_export(
-    login, figures, django_capture_on_commit_callbacks, settings, tmp_path
+    login, figures, django_capture_on_commit_callbacks, settings, tmp_path, celery_eager
 ):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        login(figures.province).post(
+        owner = login(figures.province)
+        owner.post(
             reverse("reports:export"),
             {"area": figures.province_a.pk, "period": periods.Period.parse(None).param},
         )
     job = ExportJob.objects.get()
+    # The workbook is there (the task ran): only the scope keeps the others out.
+    assert owner.get(reverse("reports:export_download", args=[job.pk])).status_code == 200
     for user in (figures.leader2, figures.leader, figures.commune):
         client = login(user)
         for name in ("export_detail", "export_progress", "export_download"):

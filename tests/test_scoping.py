@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Area, Club
 from members.models import Member
 from tests.factories import MemberFactory
@@ -72,9 +72,10 @@ def test_a_bad_pk_is_404_not_500(cast):
 
 
 def test_sensitive_fields_hidden_from_viewers(cast):
-    assert scoping.can_see_sensitive(cast.leader)
-    assert scoping.can_see_sensitive(cast.commune)
-    assert not scoping.can_see_sensitive(cast.viewer)
+    # Who sees personal data is the declaration's answer (accounts.privacy), not the door's.
+    assert privacy.may_see(cast.leader, privacy.SENSITIVE)
+    assert privacy.may_see(cast.commune, privacy.SENSITIVE)
+    assert not privacy.may_see(cast.viewer, privacy.SENSITIVE)
 
 
 def test_role_scope_is_validated(cast):

@@ -31,7 +31,7 @@ def test_summary_figures_equal_raw_counts(cast, login):
     for p in people:
         check_in(p, day1)
     check_in(people[0], day2)
-    data = selectors.training_summary(training=training)
+    data = selectors.training_summary(training=training, viewer=cast.province)
     assert data["total"] == Participant.objects.filter(training=training).count() == 4
     by_area = {r["area__name"]: r["n"] for r in data["by_area"]}
     assert by_area == {cast.commune_a1.name: 2, cast.commune_a2.name: 1, None: 1}
@@ -43,12 +43,19 @@ def test_summary_figures_equal_raw_counts(cast, login):
     # Gain only over people with both scores: (30 + 10) / 2.
     assert data["scores"]["scored"] == 2
     assert float(data["scores"]["avg_gain"]) == 20.0
-    response = login(cast.viewer).get(reverse("trainings:summary", args=[training.pk]))
+    response = login(cast.province).get(reverse("trainings:summary", args=[training.pk]))
     assert response.status_code == 200
     assert (
         'id="gain">20,0' in response.content.decode()
         or 'id="gain">20.0' in response.content.decode()
     )
+    # A viewer reads the same page with the groups of 1 to 4 people suppressed: 4 in all,
+    # 2 with both tests (so no average, which would give their scores away).
+    response = login(cast.viewer).get(reverse("trainings:summary", args=[training.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="total">&lt; 5<' in page
+    assert 'id="gain">–<' in page
 
 
 def test_summary_runs_a_fixed_number_of_queries(cast, login, django_assert_max_num_queries):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import ScopedModelAdmin
+from accounts.admin_scoping import ScopedInlineMixin, ScopedModelAdmin
 from trainings.models import (
     Participant,
     Trainer,
@@ -10,12 +10,12 @@ from trainings.models import (
 )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ScopedInlineMixin, admin.TabularInline):
     model = TrainingSession
     extra = 0
 
 
-class TrainerInline(admin.TabularInline):
+class TrainerInline(ScopedInlineMixin, admin.TabularInline):
     model = Trainer
     extra = 0
 

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.models import User
 from clubs.models import Area
 from config.ui import DateField
@@ -90,7 +90,7 @@ class ParticipantForm(forms.ModelForm):
             .select_related("club")
             .order_by("search_name")
         )
-        if not scoping.can_see_sensitive(user):
+        if "ethnicity" in privacy.hidden_fields(user, "trainings.Participant"):
             del self.fields["ethnicity"]
 
     def validate_unique(self) -> None:

@@ -3,15 +3,13 @@ language), before anything is saved. Saving is ``services.participants_import``:
 
 from __future__ import annotations
 
-import zipfile
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from clubs.models import Area
+from config.spreadsheets import SpreadsheetRefused, read_first_sheet
 from config.text import fold
 from members.ethnicities import match_ethnicity
 from trainings.models import Participant, Training
@@ -19,6 +17,9 @@ from trainings.services import duplicate_of, normalize_phone
 
 MAX_ROWS = 1000
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Columns read from an upload: the list's own rarely pass a dozen (STT, name, position, unit,
+# area, sex, ethnicity, phone, notes …). A sheet claiming 16,384 columns costs no more.
+MAX_COLUMNS = 30
 
 # Column headers as people write them (folded), for each field.
 HEADERS = {
@@ -79,23 +80,21 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_workbook(fileobj: IO[bytes]) -> list[list[str]]:
-    """The first sheet's rows as text; raises ValueError with a message for a bad file."""
-    fileobj.seek(0)
+def read_workbook(fileobj: IO[bytes]) -> tuple[list[list[str]], str]:
+    """The first sheet's rows as text, and a notice about rows that were not read ("" if
+    none); raises ValueError with a message for a bad, too large or too long file.
+
+    Read through ``config.spreadsheets``: the archive is checked before parsing, only the
+    first ``MAX_COLUMNS`` columns are read, and a run of empty rows ends the list.
+    """
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValueError(_("This is not an Excel (.xlsx) file that can be read.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[list[str]] = []
-        for row in sheet.iter_rows(values_only=True):
-            if len(rows) > MAX_ROWS + 1:
-                raise ValueError(_("The list has more than %(n)s rows.") % {"n": MAX_ROWS})
-            rows.append([_cell(v) for v in row])
-    finally:
-        workbook.close()
-    return rows
+        # The participants, their header and up to 9 title rows above it.
+        sheet = read_first_sheet(fileobj, max_columns=MAX_COLUMNS, max_filled_rows=MAX_ROWS + 10)
+    except SpreadsheetRefused as exc:
+        raise ValueError(exc.message) from exc
+    if sheet.too_many:
+        raise ValueError(_("The list has more than %(n)s rows.") % {"n": MAX_ROWS})
+    return [[_cell(v) for v in row] for row in sheet.rows], sheet.notice
 
 
 def parse_rows(

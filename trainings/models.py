@@ -245,6 +245,9 @@ class Participant(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_area_path = "training__organiser"
+    # How a participant belongs to a club: a club's leader sees by name only the participants
+    # of their own club (accounts.privacy.people_q); the others are counted by unit.
+    people_club_paths = ("member__club", "user__club")
 
     class Meta:
         verbose_name = _("participant")

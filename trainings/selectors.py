@@ -17,14 +17,19 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from accounts import scoping
+from accounts import privacy, scoping
 from clubs.models import Area, BoardPosition, Club
+from config.choices import readable
 from trainings.models import Participant, SessionAttendance, Training, TrainingSession
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from members.models import Member
 
+# The row that stands for the groups too small to name (accounts.privacy.fold_small_groups).
+OTHER_GROUPS = gettext_lazy("Other groups (fewer than 5 people each)")
 # The founding board: board members whose term began within this many days of the founding.
 FOUNDING_BOARD_DAYS = 90
 COVERAGE_DAYS = 365
@@ -44,11 +49,43 @@ def training_list(*, viewer: User, term: str = "", status: str = "") -> QuerySet
     return qs
 
 
-def participant_list(*, training: Training, term: str = "") -> QuerySet[Participant]:
-    qs = training.participants.select_related("area").annotate(days_present=Count("attendances"))
+def named_participants(*, training: Training, viewer: User) -> QuerySet[Participant]:
+    """The participants ``viewer`` may see by name: everyone for the association staff who
+    see the event, a club's own people for its leader, nobody for a viewer (the rule is
+    ``accounts.privacy.people_q``)."""
+    q = privacy.people_q(viewer, *Participant.people_club_paths)
+    return training.participants.filter(q)
+
+
+def participant_list(*, training: Training, viewer: User, term: str = "") -> QuerySet[Participant]:
+    qs = (
+        named_participants(training=training, viewer=viewer)
+        .select_related("area")
+        .annotate(days_present=Count("attendances"))
+    )
     if term:
         qs = qs.filter(search_name__contains=term)
     return qs.order_by("search_name", "pk")
+
+
+def unnamed_by_unit(*, training: Training, viewer: User) -> list[dict[str, Any]]:
+    """The participants ``viewer`` may not see by name, counted by commune (area) and unit:
+    no name, no personal field; a viewer's small counts read "< 5". Empty (and no query) for
+    those who see everyone."""
+    if privacy.sees_everyone(viewer):
+        return []
+    q = privacy.people_q(viewer, *Participant.people_club_paths)
+    rows = (
+        training.participants.exclude(q)
+        .order_by()
+        .values("area__name", "unit")
+        .annotate(n=Count("pk"))
+        .order_by("area__name", "unit")
+    )
+    return [
+        {"area": r["area__name"] or "", "unit": r["unit"], "n": privacy.shown_count(viewer, r["n"])}
+        for r in rows
+    ]
 
 
 def checkin_list(
@@ -68,9 +105,14 @@ def _grouped(qs: QuerySet[Participant], field: str) -> list[dict[str, Any]]:
     return list(qs.values(field).annotate(n=Count("pk")).order_by("-n", field))
 
 
-def training_summary(*, training: Training) -> dict[str, Any]:
+def training_summary(*, training: Training, viewer: User) -> dict[str, Any]:
     """Participants by area, position, sex and ethnicity; attendance rate per day; score gain.
-    Every figure is one aggregate query."""
+    Every figure is one aggregate query.
+
+    As ``viewer`` may see them (``accounts.privacy``): a viewer's counts of 1 to 4 people read
+    "< 5" (with the rate or average they would give away); ethnicity is sensitive, so for
+    anyone who does not see every participant by name (a club's leader, a viewer) the groups
+    of fewer than 5 are folded into one "other groups" row."""
     participants = training.participants.all()
     total = participants.count()
     by_area = list(
@@ -86,7 +128,12 @@ def training_summary(*, training: Training) -> dict[str, Any]:
         {"label": sex_labels.get(r["sex"], r["sex"]), "n": r["n"]}
         for r in _grouped(participants, "sex")
     ]
-    by_ethnicity = _grouped(participants, "ethnicity")
+    by_ethnicity = privacy.fold_small_groups(
+        _grouped(participants, "ethnicity"),
+        key="ethnicity",
+        other=OTHER_GROUPS,
+        sees_everyone=privacy.sees_everyone(viewer),
+    )
     sessions = list(training.sessions.annotate(present=Count("attendances")).order_by("day"))
     for s in sessions:
         s.rate = (100 * s.present / total) if total else None
@@ -96,8 +143,19 @@ def training_summary(*, training: Training) -> dict[str, Any]:
         avg_post=Avg("post_score"),
         avg_gain=Avg(F("post_score") - F("pre_score")),
     )
+    if not privacy.may_see_people(viewer):
+        for rows in (by_area, by_position, by_sex, by_ethnicity):
+            for r in rows:
+                r["n"] = privacy.shown_count(viewer, r["n"])
+        for s in sessions:
+            s.present = privacy.shown_count(viewer, s.present)
+            if isinstance(s.present, privacy.Suppressed):
+                s.rate = None
+        scores["scored"] = privacy.shown_count(viewer, scores["scored"])
+        if isinstance(scores["scored"], privacy.Suppressed):
+            scores.update(avg_pre=None, avg_post=None, avg_gain=None)
     return {
-        "total": total,
+        "total": privacy.shown_count(viewer, total),
         "by_area": by_area,
         "by_position": by_position,
         "by_sex": by_sex,
@@ -187,4 +245,29 @@ def coverage(*, viewer: User, today: datetime.date | None = None) -> dict[str, A
         "untrained_chairs": untrained_chairs,
         "founded_after": founded_after,
         "totals": totals,
+    }
+
+
+def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
+    """The trainings one member record was registered for, with what the registration says
+    about them and how many days they attended (data-subject requests). One query."""
+    registrations = (
+        Participant.objects.filter(member=member)
+        .select_related("training")
+        .annotate(days=Count("attendances"))
+        .order_by("training__starts_on", "pk")
+    )
+    fields = ("full_name", "sex", "ethnicity", "phone", "position", "title", "unit")
+    return {
+        "trainings": [
+            {
+                "training": p.training.title,
+                "starts_on": p.training.starts_on,
+                "ends_on": p.training.ends_on,
+                **readable(p, fields),
+                "days_attended": p.days,
+                **readable(p, ("pre_score", "post_score")),
+            }
+            for p in registrations
+        ]
     }

@@ -26,6 +26,7 @@ from trainings.models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from members.models import Member
 
 TRAINING_FIELDS = (
     "title",
@@ -347,3 +348,22 @@ def material_delete(*, material: TrainingMaterial) -> None:
     storage, name = material.file.storage, material.file.name
     material.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Personal data: consent withdrawn, anonymisation ------------------------------------------
+
+
+def participants_sensitive_erase(*, member: Member) -> int:
+    """A member withdrew consent: the ethnicity written on their training registrations goes
+    too (sensitive, ``accounts.privacy``). Returns the registrations changed."""
+    with transaction.atomic():
+        return Participant.objects.filter(member=member).exclude(ethnicity="").update(ethnicity="")
+
+
+def participants_anonymise(*, member: Member, name: str) -> int:
+    """The training registrations of an anonymised member: ``name`` instead of theirs, no phone
+    and no ethnicity. Attendance and scores stay, so the training's figures do not change."""
+    with transaction.atomic():
+        return Participant.objects.filter(member=member).update(
+            full_name=name, search_name=fold(name), phone="", ethnicity=""
+        )

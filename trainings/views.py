@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import scoping
+from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
+from accounts.once import once
 from config.ui import errors_to_form, form_page, paginate, search_term
 from trainings import imports, selectors, services
 from trainings.forms import (
@@ -215,7 +216,13 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int, session_pk: int) ->
 @require_GET
 def participant_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
-    qs = selectors.participant_list(training=training, term=search_term(request))
+    # By name only the people the viewer may see (a leader: their club's); the others as
+    # counts by commune and unit (accounts.privacy.people_q).
+    qs = selectors.participant_list(
+        training=training, viewer=request.user, term=search_term(request)
+    )
+    page = paginate(request, qs, per_page=50)
+    privacy.note_access(request, training, privacy.SENSITIVE, count=page)  # ethnicity
     return render(
         request,
         "trainings/participant_list.html",
@@ -223,7 +230,8 @@ def participant_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "title": _("Participants"),
             "subtitle": training.title,
             "training": training,
-            "page_obj": paginate(request, qs, per_page=50),
+            "page_obj": page,
+            "others": selectors.unnamed_by_unit(training=training, viewer=request.user),
             "can_manage": can_manage(request.user),
             "sessions": training.sessions.all(),
         },
@@ -240,26 +248,31 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         session = _child(TrainingSession.objects.filter(training=training), request, pk=session_pk)
     form = ParticipantForm(request.POST or None, training=training, user=request.user)
     if request.method == "POST" and form.is_valid():
+        if session:
+            success = _("%(name)s was registered and marked present.")
+            next_url = reverse("trainings:checkin", args=[training.pk, session.pk])
+        else:
+            success = _("%(name)s was registered.")
+            next_url = reverse(
+                "trainings:participant_add"
+                if "another" in request.POST
+                else "trainings:participants",
+                args=[training.pk],
+            )
         try:
-            participant = services.participant_register(
-                training=training, data=form.cleaned_data, by=request.user, checkin_session=session
+            return once(
+                request,
+                save=lambda: services.participant_register(
+                    training=training,
+                    data=form.cleaned_data,
+                    by=request.user,
+                    checkin_session=session,
+                ),
+                success=lambda participant: success % {"name": participant.full_name},
+                next_url=next_url,
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            if session:
-                messages.success(
-                    request,
-                    _("%(name)s was registered and marked present.")
-                    % {"name": participant.full_name},
-                )
-                return redirect("trainings:checkin", pk=training.pk, session_pk=session.pk)
-            messages.success(
-                request, _("%(name)s was registered.") % {"name": participant.full_name}
-            )
-            if "another" in request.POST:
-                return redirect("trainings:participant_add", pk=training.pk)
-            return redirect("trainings:participants", pk=training.pk)
     cancel = (
         reverse("trainings:checkin", args=[training.pk, session.pk])
         if session
@@ -318,10 +331,12 @@ def participant_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            raw = imports.read_workbook(form.cleaned_data["file"])
+            raw, notice = imports.read_workbook(form.cleaned_data["file"])
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
+            if notice:  # rows of the sheet that were not read
+                messages.warning(request, notice)
             rows, problems = imports.parse_rows(raw, training=training)
             request.session[IMPORT_SESSION_KEY % training.pk] = {
                 "rows": imports.rows_to_session(rows),
@@ -589,11 +604,16 @@ def material_delete(request: AuthenticatedHttpRequest, pk: int, material_pk: int
 def attendance_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A printable sheet per day for signatures (A4, one row per participant)."""
     training = _training(request, pk)
+    privacy.require_people(request.user)
     sessions = list(training.sessions.all())
     chosen = request.GET.get("session")
     if chosen:
         sessions = [s for s in sessions if str(s.pk) == chosen] or sessions
-    participants = list(training.participants.select_related("area").order_by("search_name", "pk"))
+    participants = list(
+        selectors.named_participants(training=training, viewer=request.user)
+        .select_related("area")
+        .order_by("search_name", "pk")
+    )
     return render(
         request,
         "trainings/attendance_sheet.html",
@@ -628,7 +648,9 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def certificates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every participant who attended at least one day: one page each."""
     training = _training(request, pk)
-    entries = _certificate_entries(training, training.participants.all())
+    privacy.require_people(request.user)
+    named = selectors.named_participants(training=training, viewer=request.user)
+    entries = _certificate_entries(training, named)
     if not entries:
         messages.info(request, _("No one has been marked present yet: no certificate to print."))
         return redirect("trainings:participants", pk=training.pk)
@@ -641,7 +663,9 @@ def certificates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def certificate(request: AuthenticatedHttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     training = _training(request, pk)
-    participant = _child(Participant.objects.filter(training=training), request, pk=participant_pk)
+    privacy.require_people(request.user)
+    named = selectors.named_participants(training=training, viewer=request.user)
+    participant = _child(named, request, pk=participant_pk)  # someone else's: 404
     entries = _certificate_entries(training, Participant.objects.filter(pk=participant.pk))
     if not entries:
         messages.info(
@@ -667,7 +691,7 @@ def summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": _("Summary"),
             "subtitle": training.title,
             "training": training,
-            **selectors.training_summary(training=training),
+            **selectors.training_summary(training=training, viewer=request.user),
         },
     )
 

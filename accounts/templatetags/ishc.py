@@ -5,6 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+
+from accounts.once import FIELD, new_key
+from accounts.privacy import PageAccess, group_count
 
 register = template.Library()
 
@@ -42,6 +46,24 @@ def number(value: Any) -> str:
         return str(value)
 
 
+@register.filter
+def people_count(value: Any, privacy: Any) -> str:
+    """A count of people as the page's user may see it: ``{{ n|people_count:privacy }}``
+    gives "1.500", or "< 5" where the declaration (``accounts.privacy``) suppresses a small
+    group for this user. ``privacy`` is the context processor's ``PageAccess``."""
+    if not isinstance(privacy, PageAccess):  # no user to ask: suppress as for a viewer
+        return number(group_count(value, sees_everyone=False))
+    return number(privacy.count(value))
+
+
+@register.filter
+def people_figure(figure: Any, privacy: Any) -> str:
+    """A composition figure's text (``value_text``: "63 %", "58"), or "< 5" where the count of
+    people behind it is suppressed for the page's user (see ``people_count``)."""
+    shown = people_count(figure.count, privacy)
+    return shown if shown.startswith("<") else figure.value_text
+
+
 @register.filter(expects_localtime=True)
 def dmy(value: Any) -> str:
     """A date (or a date and time, in local time) as dd/mm/yyyy, whatever the language."""
@@ -76,3 +98,9 @@ def query_with(context: Any, **kwargs: Any) -> str:
             params[key] = val
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def once_field() -> Any:
+    """The hidden key that makes a form's write happen once (``accounts.once``)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())

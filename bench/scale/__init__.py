@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Q
 
 from bench.scale.common import CODE_PREFIX, PASSWORD, USER_PREFIX
 from bench.scale.generator import ScaleResult, generate
@@ -61,7 +62,7 @@ __all__ = [
 
 # Apps whose tables seed_scale fills (and --fresh empties), minus reference data; in the
 # order of their foreign keys (the month points at clubs and members, money at members).
-GENERATED_APPS = ("clubs", "members", "month", "funds", "trainings", "reports")
+GENERATED_APPS = ("clubs", "members", "month", "funds", "trainings", "reports", "privacy")
 KEEP_MODELS = {
     "clubs.area",
     "clubs.areasuccession",
@@ -93,6 +94,10 @@ def scale_data_exists() -> bool:
 def wipe() -> None:
     """Empty the generated tables. Users of the generated clubs go; other users keep their
     account but lose a club they were attached to (the clubs are gone)."""
+    # The access log's rows of the generated users and of any club (every club goes) go first.
+    apps.get_model("accounts", "SensitiveAccess").objects.filter(
+        Q(club__isnull=False) | Q(user__username__startswith=USER_PREFIX)
+    ).delete()
     User = apps.get_model("accounts", "User")
     User.objects.filter(username__startswith=USER_PREFIX).delete()
     User.objects.filter(club__isnull=False).update(club=None)

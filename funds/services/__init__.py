@@ -8,6 +8,7 @@ from funds.services.ledger import (
     fund_create,
     fund_transfer,
     funds_for_new_club,
+    ledger_names_replace,
     plan_create,
 )
 from funds.services.loans import (
@@ -32,6 +33,7 @@ __all__ = [
     "fund_create",
     "fund_transfer",
     "funds_for_new_club",
+    "ledger_names_replace",
     "loan_approve",
     "loan_disburse",
     "loan_payoff",

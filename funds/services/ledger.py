@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -316,3 +316,16 @@ def plan_create(
         raise FundsError(exc.message_dict) from exc
     plan.save()
     return plan
+
+
+def ledger_names_replace(*, member: Member, name: str) -> int:
+    """Write ``name`` instead of the person's name on the entries of one member (dues, loan
+    payments and receipts, anything linked to them): anonymisation. Returns the entries changed.
+
+    Amounts, dates, categories, vouchers and links stay, so every balance and figure is the
+    same. This is the one change an entry accepts after it is written: it goes around the
+    append-only ``LedgerEntryQuerySet.update`` on purpose, and only for the name.
+    """
+    entries = LedgerEntry.objects.filter(Q(member=member) | Q(loan__borrower=member))
+    with transaction.atomic():
+        return QuerySet.update(entries.exclude(payer=name), payer=name)

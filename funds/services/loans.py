@@ -12,13 +12,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from accounts.templatetags.ishc import thousands
 from config.months import add_months
 from funds.models import Fund, FundsError, Installment, LedgerEntry, Loan, Repayment
 from funds.services.ledger import _check_date, check_amount, lock_fund, post, today
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from members.models import Member
 
 Cat = LedgerEntry.Category
@@ -147,6 +147,23 @@ def _lock_loan(loan: Loan) -> Loan:
     )
 
 
+def _check_decider(loan: Loan, by: User | None) -> None:
+    """A loan is requested by one board member and decided by another (docs/funds.md): the
+    one who asked may decide alone only when no other board member of the club has an
+    account. ``created_by`` is who requested, ``approved_by`` who decided."""
+    if by is None or loan.created_by_id != by.pk:
+        return
+    others = User.objects.filter(
+        club=loan.fund.club_id, role=Role.CLUB_LEADER, is_active=True
+    ).exclude(pk=by.pk)
+    if loan.fund.club_id and others.exists():
+        raise FundsError(
+            _(
+                "The board member who requested this loan cannot decide on it: another board member decides."
+            )
+        )
+
+
 @transaction.atomic
 def loan_approve(
     *, loan: Loan, by: User | None, on: datetime.date | None = None, note: str = ""
@@ -155,6 +172,7 @@ def loan_approve(
     locked = _lock_loan(loan)
     if locked.status != Loan.Status.REQUESTED:
         raise FundsError(_("Only a requested loan can be approved."))
+    _check_decider(locked, by)
     _check_limits(fund=locked.fund, principal=locked.principal, loan=locked)
     locked.status = Loan.Status.APPROVED
     locked.approved_on = on or today()
@@ -171,6 +189,7 @@ def loan_reject(
     locked = _lock_loan(loan)
     if locked.status not in (Loan.Status.REQUESTED, Loan.Status.APPROVED):
         raise FundsError(_("Only a loan not yet disbursed can be rejected."))
+    _check_decider(locked, by)
     locked.status = Loan.Status.REJECTED
     locked.approved_on = on or today()
     locked.approved_by = by

@@ -26,6 +26,8 @@ from month.readings import (
     DIASTOLIC_RANGE,
     SYSTOLIC_RANGE,
     WEIGHT_RANGE,
+    consent_refusal,
+    has_health_consent,
     is_high,
     is_unusual,
     reading_errors,
@@ -208,7 +210,9 @@ class Attendance(ChoiceLabels, models.Model):
 
 class HealthCheck(MonthRecord):
     """A blood-pressure and/or weight reading of a member (sensitive health data), usually taken
-    at a meeting."""
+    at a meeting. Kept only for a member who consented (``month.readings.has_health_consent``):
+    the record sheet, the services and ``clean()`` (so the admin) refuse the others, and a
+    withdrawal of consent deletes the member's readings."""
 
     club = models.ForeignKey(
         "clubs.Club",
@@ -306,6 +310,8 @@ class HealthCheck(MonthRecord):
             errors["systolic"] = gettext("Enter a blood pressure or a weight.")
         if self.member_id and self.club_id and self.member.club_id != self.club_id:
             errors["member"] = gettext("This member is not in this club.")
+        elif self.member_id and not has_health_consent(self.member):
+            errors["member"] = consent_refusal()
         if self.meeting is not None and self.meeting.club_id != self.club_id:
             errors["meeting"] = gettext("This meeting is of another club.")
         if errors:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
+import smtplib
 import threading
 import time
 import uuid
+from email.utils import parseaddr
 from typing import Protocol
 
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 logger = logging.getLogger(__name__)
 
@@ -136,24 +138,50 @@ class HttpSmsBackend:
             raise TemporaryError(f"gateway unreachable: {exc.__class__.__name__}") from exc
         if response.status_code >= 500 or response.status_code == 429:
             raise TemporaryError(f"gateway answered {response.status_code}: {response.text[:200]}")
-        if response.status_code >= 400:
+        duplicate = response.status_code == 409 and bool(key)
+        if response.status_code >= 400 and not duplicate:
             raise PermanentError(f"gateway refused ({response.status_code}): {response.text[:200]}")
         try:
             body = response.json()
         except ValueError:
             body = {}
+        if not isinstance(body, dict):
+            body = {}
+        if duplicate or body.get("duplicate"):
+            # The gateway already accepted a message with this reference (a send retried after
+            # a crash): it was delivered once, and that is the outcome to record.
+            logger.info("SMS %s was already accepted by the gateway; not sent again", key)
         return str(body.get("id") or body.get("message_id") or "")
 
 
+def message_id(key: str) -> str:
+    """``<key@domain of DEFAULT_FROM_EMAIL>``: the same for every attempt of one reminder, so a
+    repeat is the same message to the servers and mail programs that collapse duplicates."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{key}@{domain}>"
+
+
 class EmailChannel:
+    """Django's e-mail backend (SMTP in production). SMTP has no idempotency key: the
+    Message-ID derived from ``key`` is the closest thing (docs/reminders.md, "Exactly once")."""
+
     def send(self, *, to: str, text: str, subject: str = "", key: str = "") -> str:
         if not to:
             raise PermanentError("no e-mail address")
+        headers = {"Message-ID": message_id(key)} if key else {}
+        message = EmailMessage(subject or text[:60], text, None, [to], headers=headers)
         try:
-            send_mail(subject or text[:60], text, None, [to], fail_silently=False)
-        except OSError as exc:  # SMTP and socket errors
+            message.send(fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise PermanentError(f"e-mail address refused: {exc.recipients}"[:300]) from exc
+        except smtplib.SMTPResponseException as exc:
+            error = f"e-mail refused ({exc.smtp_code}): {exc.smtp_error!r}"[:300]
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentError(error) from exc
+            raise TemporaryError(error) from exc
+        except OSError as exc:  # other SMTP and socket errors, timeouts
             raise TemporaryError(f"e-mail failed: {exc}") from exc
-        return ""
+        return headers.get("Message-ID", "")
 
 
 def sms_backend() -> Channel:
@@ -180,6 +208,7 @@ __all__ = [
     "PermanentError",
     "TemporaryError",
     "channel_for",
+    "message_id",
     "sms_fits",
     "sms_text",
 ]

@@ -2,20 +2,22 @@
 
 Planning is idempotent: rows are inserted with ``ignore_conflicts`` against the unique
 constraint, so running it twice, or from two beat processes at once, creates each reminder
-once. Sending claims a row with a conditional UPDATE (``pending -> sending``) before calling the
-provider and records the outcome after; the provider call carries the reminder's key, so a
-send interrupted between delivery and bookkeeping is not delivered twice when it is retried.
+once. Sending claims one row at a time with a conditional UPDATE (``pending -> sending``) before
+calling the provider and records the outcome right after; the provider call carries the
+reminder's key, so the one send a crash can interrupt between delivery and bookkeeping is
+recognisable as the same message when it is retried (docs/reminders.md, "Exactly once").
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -306,8 +308,19 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _finish(reminder_id: int, **fields) -> None:
-    # Only the claimant (the row is still 'sending') records an outcome.
-    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(**fields)
+    # Only the claimant (the row is still 'sending') records an outcome. Autocommit: the
+    # outcome is durable before the next row is claimed.
+    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
+        **fields, updated_at=timezone.now()
+    )
+
+
+def reminder_key(reminder: Reminder) -> str:
+    """The same for every attempt of one reminder: the SMS gateway's ``reference`` and the left
+    part of the e-mail's Message-ID, so a repeat is recognisable as the same message."""
+    if reminder.channel == Reminder.Channel.EMAIL:
+        return f"reminder-{reminder.pk}-{reminder.meeting_date:%Y%m%d}"
+    return f"reminder-{reminder.pk}"
 
 
 def _deliver(reminder: Reminder, now: datetime.datetime) -> dict:
@@ -332,7 +345,7 @@ def _deliver(reminder: Reminder, now: datetime.datetime) -> dict:
             to=reminder.address,
             text=text,
             subject="Nhắc lịch sinh hoạt CLB",
-            key=f"reminder-{reminder.pk}",
+            key=reminder_key(reminder),
         )
     except DeliveryError as exc:
         error = str(exc)[:500]
@@ -375,86 +388,57 @@ def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> 
     return outcome["status"]
 
 
-OUTCOME_FIELDS = [
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "last_error",
-    "sent_at",
-    "provider_id",
-    "text",
-]
-RECORD_EVERY = 50
-
-_RECORD_SQL = """
-UPDATE clubs_reminder AS r
-SET status = v.status, attempts = v.attempts::int, next_attempt_at = v.next_attempt_at::timestamptz,
-    last_error = v.last_error, sent_at = v.sent_at::timestamptz, provider_id = v.provider_id,
-    text = v.text, updated_at = now()
-FROM (VALUES {rows}) AS v (id, status, attempts, next_attempt_at, last_error, sent_at,
-                           provider_id, text)
-WHERE r.id = v.id::bigint AND r.status = 'sending'
-"""
-
-
-def _record(done: list[Reminder]) -> None:
-    """Write the outcomes of claimed rows (still 'sending'), in one statement on PostgreSQL."""
-    if not done:
-        return
-    if connection.vendor != "postgresql":
-        Reminder.objects.bulk_update(done, OUTCOME_FIELDS)
-        return
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(done))
-    params: list = []
-    for r in done:
-        params += [
-            r.pk, r.status, r.attempts, r.next_attempt_at, r.last_error, r.sent_at,
-            r.provider_id, r.text,
-        ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(_RECORD_SQL.format(rows=placeholders), params)
+# A batch stops taking new rows after this long, well inside the task's soft time limit
+# (240 s), so a task is never cut off in the middle of a provider call; the rest stays pending
+# for the next sweep.
+BATCH_SECONDS = 180
 
 
 def send_batch(reminder_ids: list[int], *, now: datetime.datetime | None = None) -> SendResult:
-    """Send many reminders with a handful of queries: claim them together (rows another
-    worker holds are skipped), deliver one by one, record outcomes every few dozen rows."""
+    """Send a batch of reminders, one row at a time: claim it (``pending -> sending``, a
+    conditional UPDATE, so a row another worker took is skipped), hand it to its channel,
+    record the outcome at once.
+
+    So a worker that dies leaves at most one row ``sending``, the one whose provider call was
+    in flight; every row before it is recorded, every row after it is still ``pending``. The
+    sweep retries that one row with the same key (see docs/reminders.md, "Exactly once").
+    """
+    clock_given = now is not None
     now = now or timezone.now()
+    started = time.monotonic()
     result = SendResult()
-    with transaction.atomic():
-        # Lock the rows so two workers given the same ids do not both claim them.
-        # By primary key only: with the due conditions in SQL, PostgreSQL prefers the
-        # partial "pending and due" index and scans millions of rows at national scale.
-        candidates = (
-            Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.PENDING)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("meeting__club", "member")
-        )
-        rows = sorted(
-            (
-                r
-                for r in candidates
-                if r.due_at <= now and (r.next_attempt_at is None or r.next_attempt_at <= now)
-            ),
-            key=lambda r: (r.due_at, r.pk),
-        )
-        Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(
-            status=Reminder.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
-        )
-    done: list[Reminder] = []
+    # Read without locks (the claim below is what decides); by primary key only: with the due
+    # conditions in SQL, PostgreSQL prefers the partial "pending and due" index and scans
+    # millions of rows at national scale.
+    candidates = Reminder.objects.filter(
+        pk__in=reminder_ids, status=Reminder.Status.PENDING
+    ).select_related("meeting__club", "member")
+    rows = sorted(
+        (
+            r
+            for r in candidates
+            if r.due_at <= now and (r.next_attempt_at is None or r.next_attempt_at <= now)
+        ),
+        key=lambda r: (r.due_at, r.pk),
+    )
     for reminder in rows:
-        if reminder.kind == Reminder.Kind.DIGEST and done:
-            # The digest counts the members' reminders sent: record those first.
-            _record(done)
-            done = []
+        if time.monotonic() - started > BATCH_SECONDS:
+            break
+        # Only if it is still as read (pending, due, the same attempt): the row in memory is
+        # what is sent, and its attempt count decides backoff and giving up.
+        claimed = _due(
+            Reminder.objects.filter(pk=reminder.pk, attempts=reminder.attempts), now
+        ).update(
+            status=Reminder.Status.SENDING,
+            attempts=F("attempts") + 1,
+            sending_started_at=now if clock_given else timezone.now(),
+        )
+        if not claimed:
+            continue  # another worker took it, or it changed since it was read
         reminder.attempts += 1
-        for name, value in _deliver(reminder, now).items():
-            setattr(reminder, name, value)
-        result.add(reminder.status)
-        done.append(reminder)
-        if len(done) >= RECORD_EVERY:
-            _record(done)
-            done = []
-    _record(done)
+        outcome = _deliver(reminder, now)
+        _finish(reminder.pk, **outcome)
+        result.add(outcome["status"])
     return result
 
 
@@ -510,6 +494,7 @@ __all__ = [
     "SendResult",
     "due_ids",
     "release_interrupted",
+    "reminder_key",
     "reminder_send",
     "reminders_for_meeting",
     "reminders_plan",

@@ -64,6 +64,22 @@ def only_the_app(page, live_server):
     assert foreign == [], f"the page asked other hosts for: {foreign}"
 
 
+@pytest.fixture(autouse=True)
+def within_the_policies(page):
+    """Fails the test when the browser refused something under the Content-Security-Policy
+    (an inline script, a handler, a <style>) or could not read the Permissions-Policy."""
+    refused: list[str] = []
+
+    def console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Permissions-Policy" in text:
+            refused.append(text)
+
+    page.on("console", console)
+    yield refused
+    assert refused == [], f"the browser refused: {refused}"
+
+
 @pytest.fixture
 def browser_login(transactional_db):
     """browser_login(page, live_server, username, password="Demo@12345")."""
