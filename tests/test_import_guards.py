@@ -14,7 +14,6 @@ import functools
 import io
 import struct
 import threading
-import time
 import tracemalloc
 import zipfile
 
@@ -202,11 +201,9 @@ def vietnamese():
 # --- Reading within bounds --------------------------------------------------------------------
 
 
-def test_a_sheet_claiming_16384_columns_and_a_million_rows_is_read_in_a_blink(cast, login):
+def test_a_sheet_claiming_16384_columns_and_a_million_rows_is_read_only_where_filled(cast, login):
     client = login(cast.leader)
-    started = time.monotonic()
     response = upload(client, cast.club_a, huge_claims())
-    assert time.monotonic() - started < 3  # was 178 s for 100,000 such rows
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert [r["full_name"] for r in job.rows] == ["Lò Thị Số 0", "Lò Thị Số 1"]
@@ -217,11 +214,9 @@ def test_a_sheet_claiming_16384_columns_and_a_million_rows_is_read_in_a_blink(ca
 
 
 def test_the_reader_reads_only_the_columns_and_rows_it_was_asked_for():
-    started = time.monotonic()
     sheet = spreadsheets.read_first_sheet(
         io.BytesIO(huge_claims()), max_columns=24, max_filled_rows=10
     )
-    assert time.monotonic() - started < 1
     assert {len(row) for row in sheet.rows} == {24}
     assert len(sheet.rows) == 3
     assert (sheet.stopped_at, sheet.last_row) == (53, 1_000_000)
@@ -248,9 +243,7 @@ def test_a_few_empty_rows_inside_the_list_are_skipped(cast, login):
 def test_more_members_than_the_limit_is_refused_at_once(cast, login, settings, vietnamese):
     settings.ISHC_IMPORT_MAX_ROWS = 50
     client = login(cast.leader)
-    started = time.monotonic()
     response = upload(client, cast.club_a, saved(members_sheet(rows=51)))
-    assert time.monotonic() - started < 3
     assert "Tệp có hơn 50 thành viên" in refusal(response)
     assert not ImportJob.objects.exists()
     response = upload(client, cast.club_a, saved(members_sheet(rows=50)))
@@ -264,14 +257,11 @@ def test_a_shared_strings_bomb_is_refused_before_parsing(cast, login, no_parsing
     bomb = shared_strings_bomb()
     tracemalloc.start()
     try:
-        started = time.monotonic()
         response = upload(login(cast.leader), cast.club_a, bomb)
-        elapsed = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert "Tệp chứa quá nhiều chữ (hơn 8 MB)" in refusal(response)
-    assert elapsed < 3
     assert peak < 20 * 1024 * 1024  # the request, not the 200 MB of text
     assert not ImportJob.objects.exists()
 
@@ -302,9 +292,7 @@ def test_a_sheet_that_unpacks_too_large_is_refused_before_parsing(cast, login, n
 
 
 def test_an_xml_entity_bomb_is_refused(cast, login, vietnamese):
-    started = time.monotonic()
     response = upload(login(cast.leader), cast.club_a, entity_bomb())
-    assert time.monotonic() - started < 3
     assert "Đây không phải tệp Excel .xlsx" in refusal(response)
 
 
@@ -329,9 +317,7 @@ def participants_sheet(far: bool = False) -> bytes:
 def test_training_import_reads_a_huge_claiming_sheet_within_bounds(cast, login, vietnamese):
     training = make_event(cast.commune_a1, people=0)
     client = login(cast.commune)
-    started = time.monotonic()
     response = participants_upload(client, training, participants_sheet(far=True))
-    assert time.monotonic() - started < 3
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Đã dừng đọc ở dòng 52" in page
