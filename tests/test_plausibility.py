@@ -12,7 +12,7 @@ from month.models import Activity, ActivityArea, HomeCareVisit, MonthlyReport
 from month.services import MonthError, report_submit
 from tests.factories import MemberFactory
 from tests.factories_funds import deposit, make_loan, revolving
-from tests.factories_month import MeetingFactory, MonthlyReportFactory
+from tests.factories_month import MeetingFactory, MonthlyReportFactory, vi
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +133,17 @@ def test_a_cash_book_for_year_1_or_9999_is_refused_not_a_crash(cast, login, suff
         reverse(name, args=[fund.pk]), {"date_from": "01/01/0001", "date_to": "31/12/9999"}
     )
     assert response.status_code == 200
+    if not suffix:  # the page says why the dates were not used
+        assert vi("Enter a date between 1900 and 2100.") in response.content.decode()
 
 
 def test_a_search_with_a_nul_character_is_not_a_crash(cast, login):
+    MemberFactory(club=cast.club_a, full_name="Nguyễn Thị Tìm")
     response = login(cast.leader).get(
         reverse("members:member_list", args=[cast.club_a.pk]), {"q": "Ng\x00uyen"}
     )
     assert response.status_code == 200
+    assert "Nguyễn Thị Tìm" in response.content.decode()  # the NUL is dropped, the name found
 
 
 def test_the_loans_due_list_counts_days_overdue_as_the_loan_list_does(cast):

@@ -119,7 +119,9 @@ def test_setting_up_the_app_signs_out_sessions_that_used_the_password_alone(cast
 
 
 def test_commune_staff_are_not_required_to(cast, required):
-    assert password_only("commune").get("/").status_code == 200
+    start = password_only("commune").get("/")
+    assert start.status_code == 200
+    assert 'action="/accounts/logout/"' in start.text  # signed in, on the start page
 
 
 # --- With an app: the password alone is not enough ------------------------------------------
@@ -206,7 +208,9 @@ def test_a_session_signed_in_before_the_requirement_must_pass_it(cast, settings)
 
 def test_with_the_setting_off_the_demo_users_sign_in_with_the_password_alone(cast):
     for username in ("admin", "province", "commune", "leader", "leader2", "viewer"):
-        assert password_only(username).get("/").status_code == 200, username
+        start = password_only(username).get("/")
+        assert start.status_code == 200, username
+        assert 'action="/accounts/logout/"' in start.text, username  # signed in
 
 
 def test_a_leader_may_turn_it_on_and_then_needs_a_code(cast):
