@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from month.readings import UNUSUAL_DIASTOLIC, UNUSUAL_SYSTOLIC
+
 ROW = (
     '<div class="border-bottom py-2" data-member-row id="member-{pk}">'
     '<div class="d-flex justify-content-between align-items-baseline">'
@@ -23,7 +25,8 @@ ROW = (
     "{buttons}</div>{reading}</div>\n"
 )
 READING = (
-    '<details class="mt-1 reading"{open}>'
+    '<details class="mt-1 reading"{open} data-unusual-sys="{unusual_sys}" '
+    'data-unusual-dia="{unusual_dia}">'
     '<summary class="small text-primary">{readings}{summary}</summary>'
     '<div class="d-flex flex-wrap gap-2 align-items-end mt-1">'
     '{sys}<span class="pb-2">/</span>{dia}{wt}</div>'
@@ -81,7 +84,8 @@ def render_rows(rows: list[dict[str, Any]]) -> SafeString:
             "sys": _("Systolic"),
             "dia": _("Diastolic"),
             "wt": _("Weight (kg)"),
-            "very_high": _("Very high (180/110 or more): measure again after a rest."),
+            "very_high": _("Very high (%(threshold)s or more): measure again after a rest.")
+            % {"threshold": f"{UNUSUAL_SYSTOLIC}/{UNUSUAL_DIASTOLIC}"},
         }.items()
     }
     no_consent_mark = NO_CONSENT_MARK.format(label=_e(_("No consent")))
@@ -121,6 +125,8 @@ def render_rows(rows: list[dict[str, Any]]) -> SafeString:
         else:
             reading = READING.format(
                 open=" open" if row["open"] else "",
+                unusual_sys=UNUSUAL_SYSTOLIC,
+                unusual_dia=UNUSUAL_DIASTOLIC,
                 readings=labels["readings"],
                 summary=summary,
                 sys=_input(sys, labels["sys"], bp="sys", off=not consent),
