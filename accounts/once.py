@@ -10,16 +10,19 @@ is refused.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import IdempotencyKey
@@ -115,3 +118,12 @@ def form_page(
         except ValidationError as exc:
             errors_to_form(form, exc)
     return render(request, template, {"form": form, **context})
+
+
+def keys_prune(*, days: int | None = None) -> int:
+    """Forget the keys older than ``ISHC_IDEMPOTENCY_KEY_DAYS``: a form posted again after
+    that long is a new act, and the table stays small. Returns how many keys went."""
+    keep = settings.ISHC_IDEMPOTENCY_KEY_DAYS if days is None else days
+    cutoff = timezone.now() - datetime.timedelta(days=keep)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

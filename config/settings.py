@@ -287,6 +287,8 @@ ISHC_MAX_BENEFICIARIES = env.int("ISHC_MAX_BENEFICIARIES", default=5000)
 ISHC_MAX_VISIT_MINUTES = env.int("ISHC_MAX_VISIT_MINUTES", default=480)
 # Days a row of the access log of sensitive data is kept (a nightly task deletes older rows).
 ISHC_ACCESS_LOG_DAYS = env.int("ISHC_ACCESS_LOG_DAYS", default=365)
+# Days a write-once key is remembered (a repeat within them answers like the first post).
+ISHC_IDEMPOTENCY_KEY_DAYS = env.int("ISHC_IDEMPOTENCY_KEY_DAYS", default=30)
 # The most members one Excel import may hold (a larger file is refused: split it).
 ISHC_IMPORT_MAX_ROWS = env.int("ISHC_IMPORT_MAX_ROWS", default=5000)
 # A member import still queued or running this long after it started lost its task or its

@@ -352,3 +352,17 @@ def test_an_import_started_twice_adds_its_members_once(cast, login):
     first, second = _twice(client, reverse("members:import_preview", args=[job.pk]), {})
     _same_answer(first, second)
     assert Member.objects.count() == 2
+
+
+def test_keys_older_than_the_setting_are_forgotten_and_recent_ones_kept(cast, settings):
+    from accounts.tasks import prune_idempotency_keys
+
+    settings.ISHC_IDEMPOTENCY_KEY_DAYS = 30
+    old = IdempotencyKey.objects.create(key=uuid.uuid4(), user=cast.leader)
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    recent = IdempotencyKey.objects.create(key=uuid.uuid4(), user=cast.leader)
+
+    assert prune_idempotency_keys.apply().get() == 1
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [recent.pk]
