@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "trainings",
     "funds",
     "month",
+    "association",
+    "elders",
+    "campaigns",
     "reports",
     "privacy",
 ]

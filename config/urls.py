@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("funds.urls")),
     path("trainings/", include("trainings.urls")),
+    path("association/", include("association.urls")),
+    path("elders/", include("elders.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
     path("", include("privacy.urls")),
 ]

@@ -14,6 +14,9 @@ DEMO_MODULES = [
     "funds.demo",
     "trainings.demo",
     "month.demo",
+    "association.demo",
+    "elders.demo",
+    "campaigns.demo",
     "reports.demo",
 ]
 

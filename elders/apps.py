@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EldersConfig(AppConfig):
+    """The commune's register of older persons: entitlements, longevity celebrations and
+    care-fund support to named people."""
+
+    name = "elders"
+    verbose_name = _("Older persons")
+    default_auto_field = "django.db.models.BigAutoField"
