@@ -62,7 +62,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-APPS := accounts clubs members trainings funds month reports
+APPS := accounts clubs members trainings funds month association elders campaigns reports privacy
 
 # Site-wide strings go to locale/, each app's (code and templates/<app>/) to <app>/locale/.
 messages: install
