@@ -1,5 +1,56 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from association import views
 
 app_name = "association"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.unit_list, name="units"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/create-missing/", views.units_create_missing, name="units_create_missing"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/branches/new/", views.branch_create, name="branch_create"),
+    path("units/<int:pk>/terms/new/", views.term_create, name="term_create"),
+    path("units/<int:pk>/returns/<int:year>/", views.return_edit, name="return"),
+    path("units/<int:pk>/assessments/", views.unit_history, name="unit_history"),
+    path("branches/<int:pk>/edit/", views.branch_edit, name="branch_edit"),
+    path("branches/<int:pk>/delete/", views.branch_delete, name="branch_delete"),
+    path("terms/<int:pk>/", views.term_detail, name="term"),
+    path("terms/<int:pk>/edit/", views.term_edit, name="term_edit"),
+    path("terms/<int:pk>/members/new/", views.seat_create, name="seat_create"),
+    path("committee/<int:pk>/edit/", views.seat_edit, name="seat_edit"),
+    path("committee/<int:pk>/delete/", views.seat_delete, name="seat_delete"),
+    path("returns/", views.returns_year, name="returns"),
+    path("returns/<int:pk>/submit/", views.return_submit, name="return_submit"),
+    path("returns/<int:pk>/review/", views.return_review, name="return_review"),
+    path("assessments/", views.round_list, name="rounds"),
+    path("assessments/new/", views.round_create, name="round_create"),
+    path("assessments/<int:pk>/", views.round_detail, name="round"),
+    path("assessments/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("assessments/<int:pk>/publish/", views.round_publish, name="round_publish"),
+    path("assessments/<int:pk>/results.xlsx", views.round_export, name="round_export"),
+    path("assessments/<int:pk>/criteria/new/", views.criterion_create, name="criterion_create"),
+    path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
+    path("criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
+    path("unit-assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("unit-assessments/<int:pk>/scores/", views.assessment_scores, name="assessment_scores"),
+    path(
+        "unit-assessments/<int:pk>/evidence/", views.assessment_evidence, name="assessment_evidence"
+    ),
+    path("unit-assessments/<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
+    path("unit-assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
+    path("unit-assessments/<int:pk>/return/", views.assessment_return, name="assessment_return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/progress.xlsx", views.plan_export, name="plan_export"),
+    path("plans/<int:pk>/targets/new/", views.target_create, name="target_create"),
+    path("plans/<int:pk>/clubs/new/", views.founding_create, name="founding_create"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
+    path("foundings/<int:pk>/", views.founding_detail, name="founding"),
+    path("founding-steps/<int:pk>/document/", views.step_document, name="step_document"),
+]
