@@ -9,3 +9,6 @@ class EldersConfig(AppConfig):
     name = "elders"
     verbose_name = _("Older persons")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from elders import signals  # noqa: F401 - registers the receivers
