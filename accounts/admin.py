@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import SuperuserOnlyAdminMixin
-from accounts.models import User
+from accounts.models import Notification, User
 
 
 @admin.register(User)
@@ -24,6 +26,21 @@ class UserAdmin(SuperuserOnlyAdminMixin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ("role", "area", "club")}),
     )
+
+
+@admin.register(Notification)
+class NotificationAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    """The notifications' outbox (docs/notifications.md): what was sent to whom, and why not."""
+
+    list_display = ("created_at", "user", "kind", "channel", "delivery", "attempts", "read_at")
+    list_filter = ("kind", "channel", "delivery")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "text")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 # The platform's own tables (groups, periodic tasks, sign-in attempts, two-factor devices) are

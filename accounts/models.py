@@ -20,6 +20,12 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer (read only)")
 
 
+class NotifyChannel(models.TextChoices):
+    APP = "app", _("Only in the app")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
 class User(ChoiceLabels, AbstractUser):
     """A person who signs in: one role and one scope (a province, a commune or a club).
 
@@ -50,6 +56,21 @@ class User(ChoiceLabels, AbstractUser):
     # Moved on by "log out of every device" (accounts.sessions): part of the hash every
     # session keeps of its user, so every session signed in before ends.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # How the user is told of what waits for them, besides the bell (accounts.notifications).
+    notify_channel = models.CharField(
+        _("notifications by"),
+        max_length=5,
+        choices=NotifyChannel.choices,
+        default=NotifyChannel.SMS,
+        help_text=_("Besides the bell in the app: an SMS to the phone number or an e-mail."),
+    )
+    # Kept on the row the request loads anyway, so the bell costs no query; recounted from
+    # the notifications whenever one is added or read (accounts.notifications).
+    unread_notifications = models.PositiveIntegerField(
+        _("unread notifications"), default=0, editable=False
+    )
+    # Larger text and stronger contrast on every page (the switch in the top bar).
+    large_text = models.BooleanField(_("large text, high contrast"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -211,3 +232,75 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return str(self.key)
+
+
+class Notification(ChoiceLabels, models.Model):
+    """Something that waits for one user: a report submitted, returned, reviewed or approved,
+    a loan request for the board. Shown under the bell until read, and sent once through the
+    user's channel (an SMS or an e-mail); the row is its own outbox (``delivery``), sent by
+    ``month.notices`` with the reminders' channels, retries and quiet hours."""
+
+    class Kind(models.TextChoices):
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        REPORT_RETURNED = "report_returned", _("Report returned")
+        REPORT_REVIEWED = "report_reviewed", _("Report reviewed")
+        REPORT_APPROVED = "report_approved", _("Report approved")
+        LOAN_REQUESTED = "loan_requested", _("Loan request for the board")
+
+    class Delivery(models.TextChoices):
+        NONE = "none", _("Only in the app")
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What happened, once per user: e.g. "report-12-returned-345" (the report's event).
+    event = models.CharField(_("event"), max_length=100)
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=5, choices=NotifyChannel.choices, default=NotifyChannel.APP
+    )
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.NONE
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sending_started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event"],
+                name="notification_once_per_user",
+                violation_error_message=_("This notification was already made for this user."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_created"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivery="pending"),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import IdempotencyKey
-from config.ui import errors_to_form
+from config.ui import constraint_refusal, errors_to_form
 
 T = TypeVar("T")
 
@@ -69,7 +69,7 @@ def once(
     corrected form can be sent again; the caller shows it on the form."""
     key = posted_key(request)
     if key is None:
-        result = save()
+        result = _saved(save)
         return _answer(request, _text(success, result), _text(next_url, result))
     try:
         with transaction.atomic():
@@ -80,7 +80,7 @@ def once(
                     row = IdempotencyKey.objects.create(key=key, user=request.user)
             except IntegrityError:
                 raise _Repeat from None
-            result = save()
+            result = _saved(save)
             row.result_message = _text(success, result)[:500]
             row.result_url = _text(next_url, result)[:500]
             row.save(update_fields=["result_message", "result_url"])
@@ -90,6 +90,33 @@ def once(
             raise SuspiciousOperation("Form key used by someone else.") from None
         return _answer(request, first.result_message, first.result_url)
     return _answer(request, row.result_message, row.result_url)
+
+
+def repeat_answer(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """The first answer when this form's key was already used by the user, else ``None``.
+
+    For a write whose object is gone after the first post (a delete): the view asks this
+    before fetching the object, so a double tap is answered like the first one, not with a
+    404."""
+    key = posted_key(request) if request.method == "POST" else None
+    if key is None:
+        return None
+    first = IdempotencyKey.objects.filter(key=key, user=request.user).first()
+    if first is None:
+        return None
+    return _answer(request, first.result_message, first.result_url)
+
+
+def _saved(save: Callable[[], T]) -> T:
+    """``save()``; a write the database refused by one of the models' constraints (two people
+    at once) is that constraint's own message, shown on the form like any refusal."""
+    try:
+        return save()
+    except IntegrityError as exc:
+        refusal = constraint_refusal(exc)
+        if refusal is None:
+            raise
+        raise refusal from exc
 
 
 class _Repeat(Exception):

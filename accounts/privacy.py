@@ -106,6 +106,44 @@ PERSONAL_FIELDS: dict[str, dict[str, Category]] = {
     # problems found in them (which name the rows) until it is committed.
     "members.ImportJob": {"rows": HIGH_RISK, "problems": IDENTITY},
     "month.Reminder": {"member": IDENTITY, "address": CONTACT, "text": IDENTITY},
+    # A campaign's gifts name the older people who received them (often in hardship); a
+    # commendation names the person honoured; a donor may be a private person.
+    "campaigns.CampaignGift": {
+        "member": IDENTITY,
+        "older_person": IDENTITY,
+        "person_name": IDENTITY,
+        "village": IDENTITY,
+    },
+    "campaigns.CampaignReceipt": {"donor": IDENTITY},
+    "campaigns.Commendation": {"member": IDENTITY, "person_name": IDENTITY},
+    # An association's committee: who sits on it, and how to reach them.
+    "association.CommitteeMember": {
+        "full_name": IDENTITY,
+        "search_name": IDENTITY,
+        "member": IDENTITY,
+        "phone": CONTACT,
+        "birth_year": CONTACT,
+    },
+    "association.Branch": {"leader_name": IDENTITY},
+    "association.FoundingStep": {"responsible": IDENTITY},
+    "elders.OlderPerson": {
+        "full_name": IDENTITY,
+        "search_name": IDENTITY,
+        "village": IDENTITY,
+        "address": CONTACT,
+        "phone": CONTACT,
+        "birth_date": CONTACT,
+        "ethnicity": SENSITIVE,
+        "has_disability": SENSITIVE,
+        "insurance_number": SENSITIVE,
+        "insurance_expiry": SENSITIVE,
+        "household_status": HIGH_RISK,
+        "living": HIGH_RISK,
+        "support": HIGH_RISK,
+    },
+    "elders.CareSupport": {"person": IDENTITY, "purpose": HIGH_RISK},
+    "elders.LongevityCelebration": {"person": IDENTITY},
+    "elders.OlderPersonImport": {"rows": HIGH_RISK, "problems": IDENTITY},
 }
 
 # Aggregates over fewer people than this are suppressed for viewers: a "2" beside a small

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import prefs, views
 from accounts.access_log import views as access_log_views
 from accounts.forms import LoginForm
 
@@ -29,4 +29,9 @@ urlpatterns = [
     path("locks/", views.lockouts, name="login_lockouts"),
     path("locks/<int:pk>/unlock/", views.lockout_lift, name="login_lockout_lift"),
     path("access-log/", access_log_views.access_log, name="access_log"),
+    path("notifications/", prefs.notification_list, name="notifications"),
+    path("notifications/read/", prefs.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/", prefs.notification_open, name="notification_open"),
+    path("preferences/", prefs.preferences, name="preferences"),
+    path("display/", prefs.display_toggle, name="display_toggle"),
 ]

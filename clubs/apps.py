@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClubsConfig(AppConfig):
     name = "clubs"
+    verbose_name = _("Areas and clubs")
     default_auto_field = "django.db.models.BigAutoField"

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
+from config.pickers import PickerField
 from config.ui import DateField
 
 if TYPE_CHECKING:
@@ -121,9 +123,8 @@ class StatusForm(forms.Form):
 
 
 class BoardForm(forms.Form):
-    member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Member"), queryset=None, widget=forms.Select(attrs=SELECT)
-    )
+    # Searched by name, told apart by year of birth and village (config.pickers).
+    member = PickerField(label=_("Member"))
     position = forms.ChoiceField(
         label=_("Position"),
         choices=BoardPosition.Position.choices,
@@ -135,8 +136,9 @@ class BoardForm(forms.Form):
     def __init__(self, *args: Any, club: Club, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The board is made of the club's current members, as the member register has them.
-        candidates = member_register().board_candidates(club=club, viewer=user)
-        cast(forms.ModelChoiceField, self.fields["member"]).queryset = candidates
+        member = cast(PickerField, self.fields["member"])
+        member.queryset = member_register().board_candidates(club=club, viewer=user)
+        member.search_url = reverse("members:member_pick", args=[club.pk])
 
     def clean(self) -> dict[str, Any]:
         super().clean()

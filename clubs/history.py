@@ -38,8 +38,11 @@ class HistoryEntry:
     reason: str = ""
 
 
-def _display(record: Any, f: models.Field) -> Any:
+def _display(record: Any, f: models.Field, labels: dict[str, Any] | None = None) -> Any:
     value = getattr(record, f.attname, None)
+    if labels and value in labels:
+        # A code a service writes into a free-text field ("transfer"), as people read it.
+        return labels[value]
     if f.choices and value not in (None, ""):
         return dict(f.flatchoices).get(value, value)
     if isinstance(value, bool):
@@ -62,6 +65,9 @@ def history_entries(
     model_fields = [
         f for f in obj._meta.concrete_fields if f.name not in hide and not f.primary_key
     ]
+    # A model may name the codes its services write into free-text fields:
+    # ``history_value_labels = {"leave_reason": {"transfer": _("moved to another club")}}``.
+    value_labels: dict[str, dict[str, Any]] = getattr(obj, "history_value_labels", {})
     entries = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None
@@ -79,10 +85,17 @@ def history_entries(
             if previous is None:
                 if record.history_type == "+" or new in (None, "", False):
                     continue
-                entry.changes.append(Change(str(f.verbose_name), None, _display(record, f)))
-            elif getattr(previous, f.attname, None) != new:
                 entry.changes.append(
-                    Change(str(f.verbose_name), _display(previous, f), _display(record, f))
+                    Change(str(f.verbose_name), None, _display(record, f, value_labels.get(f.name)))
+                )
+            elif getattr(previous, f.attname, None) != new:
+                labels = value_labels.get(f.name)
+                entry.changes.append(
+                    Change(
+                        str(f.verbose_name),
+                        _display(previous, f, labels),
+                        _display(record, f, labels),
+                    )
                 )
         if entry.changes or record.history_type != "~" or entry.reason:
             entries.append(entry)

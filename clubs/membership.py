@@ -50,7 +50,8 @@ class MemberRegister(Protocol):
         ...
 
     def area_clubs(self, *, area: Area, viewer: User) -> QuerySet[Club]:
-        """The viewer's clubs that an area's composition is summed over, annotated."""
+        """The viewer's clubs that an area's composition is summed over (not annotated:
+        a page of them is, with ``annotate``, once cut)."""
         ...
 
     def area_composition(self, *, area: Area, viewer: User) -> Any:

@@ -58,7 +58,11 @@ class Area(ChoiceLabels, models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["level", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "code"], name="area_unique_level_code"),
+            models.UniqueConstraint(
+                fields=["level", "code"],
+                name="area_unique_level_code",
+                violation_error_message=_("An area of this level with this code already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,7 +103,11 @@ class AreaSuccession(models.Model):
         verbose_name = _("administrative reorganisation")
         verbose_name_plural = _("administrative reorganisations")
         constraints = [
-            models.UniqueConstraint(fields=["old", "new"], name="succession_unique_pair"),
+            models.UniqueConstraint(
+                fields=["old", "new"],
+                name="succession_unique_pair",
+                violation_error_message=_("This change between the two areas is already recorded."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +245,7 @@ class Club(ChoiceLabels, models.Model):
                 condition=models.Q(meeting_day__isnull=True)
                 | models.Q(meeting_day__gte=1, meeting_day__lte=31),
                 name="club_meeting_day_range",
+                violation_error_message=_("The meeting day must be between 1 and 31."),
             ),
         ]
 
@@ -324,6 +333,7 @@ class BoardPosition(ChoiceLabels, models.Model):
                 condition=models.Q(end_on__isnull=True)
                 | models.Q(end_on__gte=models.F("start_on")),
                 name="board_term_order",
+                violation_error_message=_("The term cannot end before it starts."),
             ),
         ]
 

@@ -6,6 +6,7 @@ app installs (``clubs.membership``), so that clubs never imports members.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
@@ -14,6 +15,7 @@ from accounts import scoping
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club, ClubStatusChange
 from config.choices import readable
+from config.collation import by_name
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,17 +37,32 @@ def club_list(
         qs = qs.filter(commune=filters["commune"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
-    qs = register.annotate(qs)
     if filters.get("targets") in ("met", "missed"):
+        # Filtering by the targets needs every club's counts; otherwise they are counted for
+        # the page only (``with_counts``).
         target = filters.get("target") or register.target()
-        qs = register.filter_targets(qs, target=target, meets=filters["targets"] == "met")
-    return qs.order_by("commune__name", "name", "pk")
+        qs = register.filter_targets(
+            register.annotate(qs), target=target, meets=filters["targets"] == "met"
+        )
+    return qs.order_by(*by_name("commune__name", "name"), "pk")
 
 
 def area_club_list(*, area: Area, viewer: User) -> QuerySet[Club]:
-    """The clubs an area's composition is summed over, with their composition counts."""
+    """The clubs an area's composition is summed over; their counts come with ``with_counts``
+    once the page is cut."""
     clubs = member_register().area_clubs(area=area, viewer=viewer)
-    return clubs.select_related("commune").order_by("commune__name", "name", "pk")
+    return clubs.select_related("commune").order_by(*by_name("commune__name", "name"), "pk")
+
+
+def with_counts(clubs: Iterable[Club]) -> list[Club]:
+    """The clubs of one page, in the same order, with their composition counts: one query
+    over the page's ids. Counted in the list's own query, PostgreSQL ran the count
+    subqueries for every club of a province before sorting and cutting the page (loops=1,000
+    for 25 rows shown)."""
+    ids = [club.pk for club in clubs]
+    counted = member_register().annotate(Club.objects.filter(pk__in=ids).select_related("commune"))
+    by_pk = {club.pk: club for club in counted}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def board(*, club: Club) -> list[BoardPosition]:

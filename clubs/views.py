@@ -69,7 +69,8 @@ def club_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         filters={**filter_form.values(), "target": target},
     )
     page = paginate(request, qs)
-    rows = [(club, register.composition_of(club, target=target)) for club in page]
+    clubs = selectors.with_counts(page.object_list)
+    rows = [(club, register.composition_of(club, target=target)) for club in clubs]
     return render(
         request,
         "clubs/club_list.html",
@@ -221,7 +222,10 @@ def area_composition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "area": area,
             "composition": register.area_composition(area=area, viewer=request.user),
             "page_obj": page,
-            "rows": [(club, register.composition_of(club, target=target)) for club in page],
+            "rows": [
+                (club, register.composition_of(club, target=target))
+                for club in selectors.with_counts(page.object_list)
+            ],
             "target": target,
         },
     )

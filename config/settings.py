@@ -35,11 +35,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",  # "axes", under a Vietnamese name in the admin
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.TotpConfig",  # django_otp.plugins.otp_totp
+    "config.apps.StaticOtpConfig",  # django_otp.plugins.otp_static
     "accounts",
     "clubs",
     "members",
@@ -55,6 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed for phones on 3G (docs/offline.md: the budget, and why BREACH is not a
+    # worry here: Django masks the CSRF token anew in every response and pads the gzip header
+    # at random; static files come compressed from WhiteNoise).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -183,6 +187,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    # IndexedDB for the record sheet's drafts kept on the phone (static/js/offline-sheet.js).
+    ("vendor/dexie", BASE_DIR / "node_modules" / "dexie" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -225,6 +231,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        # Kombu's exchange table: a "control/" folder in the working directory otherwise.
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -250,6 +258,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # An unreachable Redis costs a page at most this long, then is skipped for a while.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Two sites (or two benchmark databases, bench/http_pages.py) on one Redis database.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
     }
 else:
@@ -275,6 +285,15 @@ ISHC_REPORT_DEADLINE_DAY = env.int("ISHC_REPORT_DEADLINE_DAY", default=5)
 # Allow a month's report to be submitted from the day of its last meeting (otherwise only
 # once the month has ended).
 ISHC_REPORT_FROM_LAST_MEETING = env.bool("ISHC_REPORT_FROM_LAST_MEETING", default=False)
+# Reports upward (six-month and annual reviews): due so many days after the period's end,
+# a commune's to its province, a province's to the central association.
+ISHC_PERIODIC_COMMUNE_DAYS = env.int("ISHC_PERIODIC_COMMUNE_DAYS", default=10)
+ISHC_PERIODIC_PROVINCE_DAYS = env.int("ISHC_PERIODIC_PROVINCE_DAYS", default=20)
+# A club-founding pipeline waiting this many days at one step is "stalled" (association).
+ISHC_FOUNDING_STALL_DAYS = env.int("ISHC_FOUNDING_STALL_DAYS", default=60)
+# A member export of more rows than this is built by a worker, with progress and a download
+# link (members/exports.py); smaller ones are written in the request.
+ISHC_MEMBER_EXPORT_INLINE_ROWS = env.int("ISHC_MEMBER_EXPORT_INLINE_ROWS", default=500)
 # The most a club may lend in one loan, in VND.
 ISHC_MAX_LOAN_VND = env.int("ISHC_MAX_LOAN_VND", default=50_000_000)
 # The largest amount any form accepts, in VND, unless the field sets its own limit.
@@ -291,7 +310,8 @@ ISHC_MAX_VISIT_MINUTES = env.int("ISHC_MAX_VISIT_MINUTES", default=480)
 # Days a row of the access log of sensitive data is kept (a nightly task deletes older rows).
 ISHC_ACCESS_LOG_DAYS = env.int("ISHC_ACCESS_LOG_DAYS", default=365)
 # Days a write-once key is remembered (a repeat within them answers like the first post).
-ISHC_IDEMPOTENCY_KEY_DAYS = env.int("ISHC_IDEMPOTENCY_KEY_DAYS", default=30)
+# 90: a record sheet saved on a phone with no signal may be sent weeks later (docs/offline.md).
+ISHC_IDEMPOTENCY_KEY_DAYS = env.int("ISHC_IDEMPOTENCY_KEY_DAYS", default=90)
 # The most members one Excel import may hold (a larger file is refused: split it).
 ISHC_IMPORT_MAX_ROWS = env.int("ISHC_IMPORT_MAX_ROWS", default=5000)
 # A member import still queued or running this long after it started lost its task or its
@@ -310,6 +330,12 @@ ISHC_REMINDER_MAX_ATTEMPTS = env.int("ISHC_REMINDER_MAX_ATTEMPTS", default=5)
 ISHC_REMINDER_SENDING_TIMEOUT_MINUTES = env.int("ISHC_REMINDER_SENDING_TIMEOUT_MINUTES", default=10)
 # No reminder is sent between these local times; it waits for the morning.
 ISHC_QUIET_HOURS = env.str("ISHC_QUIET_HOURS", default="21:00-07:00")
+# The address of the site as users reach it: the link in a notification's e-mail
+# (docs/notifications.md).
+ISHC_SITE_URL = env.str("ISHC_SITE_URL", default="http://127.0.0.1:8000")
+# The collation names are sorted with on PostgreSQL (config/collation.py): ICU's Vietnamese.
+# Empty: the column's own order (a server built without ICU).
+ISHC_NAME_COLLATION = env.str("ISHC_NAME_COLLATION", default="vi-VN-x-icu")
 # SMS: "console" (log, the default) or "http" (a gateway configured below).
 ISHC_SMS_BACKEND = env.str("ISHC_SMS_BACKEND", default="console")
 ISHC_SMS_CONSOLE_FILE = env.str("ISHC_SMS_CONSOLE_FILE", default="")
@@ -386,5 +412,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Each SMS of the console backend is a log line at INFO; `make run` keeps them in
+        # ISHC_SMS_CONSOLE_FILE and sets this to WARNING, so the terminal stays readable.
+        "month.reminders.channels": {"level": env.str("ISHC_SMS_LOG_LEVEL", default="INFO")},
+    },
 }

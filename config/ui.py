@@ -8,10 +8,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.http import HttpRequest, HttpResponse
@@ -52,6 +54,26 @@ def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+_CHECK_FAILED = re.compile(r"CHECK constraint failed: (\w+)")  # SQLite's wording
+
+
+def constraint_refusal(exc: IntegrityError) -> ValidationError | None:
+    """The refusal a user reads for a write the database refused (two people at once, or a
+    check in front of it that missed): the violated constraint's own translated message
+    (``violation_error_message``), or ``None`` when the constraint is not one of the models'."""
+    diag = getattr(exc.__cause__, "diag", None)  # psycopg names the constraint
+    name = getattr(diag, "constraint_name", None)
+    if name is None and (found := _CHECK_FAILED.search(str(exc))):
+        name = found.group(1)
+    if not name:
+        return None
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name == name:
+                return ValidationError(constraint.get_violation_error_message(), code=name)
+    return None
+
+
 def form_page(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -68,7 +90,13 @@ def form_page(
     Otherwise draw ``template`` with the form and ``context``."""
     if request.method == "POST" and form.is_valid():
         try:
-            result = save()
+            try:
+                result = save()
+            except IntegrityError as exc:
+                refusal = constraint_refusal(exc)
+                if refusal is None:
+                    raise
+                raise refusal from exc
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -89,6 +117,10 @@ EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 
 
+# A date as the app asks for it (dd/mm/yyyy, also d/m/yyyy); the day may not exist.
+DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 class DateField(forms.DateField):
     """A dd/mm/yyyy date between 1900 and 2100 (a filter or a form given 01/01/0001 or
     31/12/9999 would overflow date arithmetic further on); with ``not_future`` a date after
@@ -99,11 +131,31 @@ class DateField(forms.DateField):
         "invalid": _("Enter the date as dd/mm/yyyy."),
         "out_of_range": _("Enter a date between 1900 and 2100."),
         "future": _("This date is in the future; enter the day it happened."),
+        "no_such_day": _("The date %(value)s does not exist: check the day and the month."),
     }
 
     def __init__(self, *, not_future: bool = False, **kwargs: Any) -> None:
         self.not_future = not_future
         super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        """As Django's, but a date written as dd/mm/yyyy that is not in the calendar
+        (31/02/2024, 29/02/2023) is told apart from one written wrongly."""
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            match = DMY.fullmatch(str(value).strip()) if isinstance(value, str) else None
+            if match is not None:
+                day, month, year = (int(part) for part in match.groups())
+                try:
+                    datetime.date(year, month, day)
+                except ValueError:
+                    raise ValidationError(
+                        self.error_messages["no_such_day"],
+                        code="no_such_day",
+                        params={"value": value.strip()},
+                    ) from None
+            raise
 
     def validate(self, value: Any) -> None:
         super().validate(value)

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from month import offline
 from reports.views import start_page
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The leaders' installable app: the service worker must be served from the root to
+    # cover the whole site (month/offline.py).
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -6,11 +6,34 @@ model and its queryset refuse too). Corrections are reversing entries made in th
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 
 from accounts.admin_scoping import ScopedInlineMixin, ScopedModelAdmin
-from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
+from funds.models import (
+    Contribution,
+    Fund,
+    FundPlan,
+    Installment,
+    LedgerEntry,
+    Loan,
+    Repayment,
+    TransferRequest,
+    constraint_fields,
+)
+
+
+class ConstraintFieldsForm(forms.ModelForm):
+    """An admin form that shows a refused constraint's message beside its field (where the
+    form has it) instead of above the form."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        fixed: dict[str, list[ValidationError]] = {}
+        for name, errs in constraint_fields(errors).error_dict.items():
+            fixed.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(errs)
+        super()._update_errors(ValidationError(fixed))  # type: ignore[misc]
 
 
 class ReadOnlyAdmin(ScopedModelAdmin):
@@ -26,6 +49,7 @@ class ReadOnlyAdmin(ScopedModelAdmin):
 
 @admin.register(Fund)
 class FundAdmin(ScopedModelAdmin):
+    form = ConstraintFieldsForm
     list_display = ["name", "kind", "club", "owner_area", "balance"]
     list_filter = ["kind"]
     search_fields = ["name", "club__name", "owner_area__name"]
@@ -88,5 +112,27 @@ class ContributionAdmin(ReadOnlyAdmin):
 
 @admin.register(FundPlan)
 class FundPlanAdmin(ScopedModelAdmin):
+    form = ConstraintFieldsForm
     list_display = ["__str__", "year", "target"]
     raw_id_fields = ["fund", "area"]
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(ReadOnlyAdmin):
+    """Read-only: a request is made, approved (the two entries written) and rejected in the
+    app, by the people the rules name (docs/funds.md)."""
+
+    list_display = [
+        "pk",
+        "source",
+        "target",
+        "amount",
+        "state",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["state"]
+    search_fields = ["source__name", "target__name", "reason"]
+    list_select_related = ["source", "target", "requested_by", "decided_by"]

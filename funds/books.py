@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts import scoping
+from config.excel import format_sheet
 from funds.models import Fund, LedgerEntry, Loan
 from funds.selectors import fund_balance_sum, loan_position
 
@@ -143,14 +143,7 @@ def _sheet(title: str, subtitle: str, header: list[str], rows: list[list[Any]]) 
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([safe_cell(v) for v in row])
-    for column in range(1, ws.max_column + 1):
-        ws.column_dimensions[get_column_letter(column)].width = 16
-    for cells in ws.iter_rows(min_row=5):
-        for cell in cells:
-            if isinstance(cell.value, int) and not isinstance(cell.value, bool):
-                cell.number_format = "#,##0"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
+    format_sheet(ws, header_row=4)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -11,14 +11,15 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from config.pickers import PickerField
 from config.ui import DateField, DecimalTextField, MoneyField
 from funds.models import Fund, LedgerEntry, Loan
 from funds.services.ledger import CATEGORY_DIRECTIONS
 
 if TYPE_CHECKING:
     from clubs.models import Area
-    from members.models import Member
 
 
 def _today() -> datetime.date:
@@ -37,23 +38,21 @@ class EntryForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=MANUAL_CATEGORIES)
     amount = MoneyField(label=_("Amount (VND)"))
     date = DateField(label=_("Date"), initial=_today, not_future=True)
-    member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
-        label=_("Member"), queryset=None, required=False
-    )
+    member = PickerField(label=_("Member"), required=False)
     payer = forms.CharField(label=_("Payer / payee"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, fund: Fund, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from members.forms import member_pick_url
         from members.models import Member
 
-        cast(forms.ModelChoiceField, self.fields["member"]).queryset = (
-            Member.objects.filter(club_id=fund.club_id, left_on__isnull=True)
-            if fund.club_id
-            else Member.objects.none()
-        )
         if not fund.club_id:
             del self.fields["member"]
+            return
+        member = cast(PickerField, self.fields["member"])
+        member.queryset = Member.objects.filter(club_id=fund.club_id, left_on__isnull=True)
+        member.search_url = member_pick_url(fund.club_id)
 
 
 class ReverseForm(forms.Form):
@@ -61,14 +60,37 @@ class ReverseForm(forms.Form):
 
 
 class TransferForm(forms.Form):
+    """A request to move money out of a fund (it moves when the supervisor approves)."""
+
     target = forms.ModelChoiceField(label=_("To fund"), queryset=Fund.objects.none())
     amount = MoneyField(label=_("Amount (VND)"))
-    date = DateField(label=_("Date"), initial=_today, not_future=True)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("What the money is for"),
+        max_length=300,
+        help_text=_("The one who approves reads this."),
+    )
 
     def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["target"]).queryset = targets
+
+
+class TransferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: move the money")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    date = DateField(label=_("Date of the transfer (if approved)"), initial=_today, not_future=True)
+    note = forms.CharField(
+        label=_("Note (the reason, if rejected)"), max_length=300, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the transfer is rejected."))
+        return data
 
 
 class EntryFilterForm(forms.Form):
@@ -107,17 +129,16 @@ class FundForm(forms.Form):
         label=_("Kind"),
         choices=[(Fund.Kind.CARE, Fund.Kind.CARE.label), (Fund.Kind.OTHER, Fund.Kind.OTHER.label)],
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["owner_area"]).queryset = areas
 
 
-class LoanRequestForm(forms.Form):
-    borrower: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
-        label=_("Borrower"), queryset=None
-    )
+class LoanTermsForm(forms.Form):
+    """A loan's terms, as requested or as corrected before the board decides."""
+
     principal = MoneyField(label=_("Amount (VND)"))
     in_kind = forms.CharField(
         label=_("Lent in kind (optional)"),
@@ -145,26 +166,31 @@ class LoanRequestForm(forms.Form):
         label=_("I confirm these terms are correct."), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, club: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, club: Any, loan: Loan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from members.models import Member
-
         self.club = club
-        cast(forms.ModelChoiceField, self.fields["borrower"]).queryset = Member.objects.filter(
-            club=club, left_on__isnull=True
-        )
+        self.loan = loan  # the loan being corrected (None for a new request)
         cast(MoneyField, self.fields["principal"]).max_value = settings.ISHC_MAX_LOAN_VND
 
     def unusual_terms(self, principal: int | None, rate: Decimal | None) -> list[str]:
-        """Why these terms are far from the club's usual ones (empty when they are not)."""
+        """Why these terms are far from the club's usual ones (empty when they are not). On
+        a correction only a changed rate or amount is asked about again."""
         reasons = []
+        if self.loan is not None:
+            if rate == self.loan.monthly_rate:
+                rate = None
+            if principal == self.loan.principal:
+                principal = None
         limit = Decimal(str(settings.ISHC_LOAN_RATE_CONFIRM_ABOVE))
         if rate is not None and rate > limit:
             reasons.append(
                 _("The rate %(rate)s %%/month is above %(limit)s %%/month.")
                 % {"rate": rate, "limit": limit}
             )
-        largest = Loan.objects.filter(fund__club=self.club).aggregate(m=Max("principal"))["m"] or 0
+        others = Loan.objects.filter(fund__club=self.club)
+        if self.loan is not None:
+            others = others.exclude(pk=self.loan.pk)
+        largest = others.aggregate(m=Max("principal"))["m"] or 0
         if principal is not None and largest and principal > 2 * largest:
             reasons.append(
                 _("The amount is more than twice the club's largest loan so far (%(largest)s ₫).")
@@ -182,6 +208,21 @@ class LoanRequestForm(forms.Form):
                 self.add_error("confirm_unusual", [*reasons, _("Tick the box to confirm.")])
         data.pop("confirm_unusual", None)
         return data
+
+
+class LoanRequestForm(LoanTermsForm):
+    # Searched by name and told apart by year of birth and village (config.pickers).
+    borrower = PickerField(label=_("Borrower"))
+    field_order = ["borrower"]
+
+    def __init__(self, *args: Any, club: Any, **kwargs: Any) -> None:
+        super().__init__(*args, club=club, **kwargs)
+        from members.forms import member_pick_url
+        from members.models import Member
+
+        borrower = cast(PickerField, self.fields["borrower"])
+        borrower.queryset = Member.objects.filter(club=club, left_on__isnull=True)
+        borrower.search_url = member_pick_url(club.pk)
 
 
 class LoanDecisionForm(forms.Form):

@@ -12,21 +12,64 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.choices import ChoiceLabels
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from accounts.scoping import Viewer
 
 
 class FundsError(ValidationError):
     """A money operation refused for a reason the user can fix (shown next to the field)."""
+
+
+# --- database constraints, each with the words a user reads --------------------------------
+#
+# Every constraint of the funds tables is the last guard behind a check of the form or the
+# service (a race, or a bug, is what reaches it). Its refusal is a translatable sentence, never
+# Django's "Constraint … is violated", and names the form field it belongs beside; the code of
+# the ``ValidationError`` (and the name of the constraint in an ``IntegrityError``) is the
+# constraint's name, which is how ``constraint_error`` and ``constraint_fields`` find it.
+
+# constraint name -> the form field its message is shown beside (None: above the form)
+CONSTRAINT_FIELDS: dict[str, str | None] = {}
+
+
+def _check(
+    name: str, condition: Q, message: StrPromise, field: str | None
+) -> models.CheckConstraint:
+    CONSTRAINT_FIELDS[name] = field
+    return models.CheckConstraint(
+        condition=condition, name=name, violation_error_message=message, violation_error_code=name
+    )
+
+
+def _unique(
+    name: str,
+    fields: list[str],
+    message: StrPromise,
+    field: str | None,
+    condition: Q | None = None,
+) -> models.UniqueConstraint:
+    CONSTRAINT_FIELDS[name] = field
+    return models.UniqueConstraint(
+        fields=fields,
+        condition=condition,
+        name=name,
+        violation_error_message=message,
+        violation_error_code=name,
+    )
+
+
+_VOUCHER_TAKEN = _("This voucher number was just taken by another entry: send the form again.")
 
 
 class Fund(ChoiceLabels, models.Model):
@@ -68,16 +111,28 @@ class Fund(ChoiceLabels, models.Model):
         verbose_name_plural = _("funds")
         ordering = ["kind", "name", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(club__isnull=False) & Q(owner_area__isnull=True))
+            _check(
+                "fund_exactly_one_owner",
+                (Q(club__isnull=False) & Q(owner_area__isnull=True))
                 | (Q(club__isnull=True) & Q(owner_area__isnull=False)),
-                name="fund_exactly_one_owner",
+                _("A fund is held either by a club or by an association: choose exactly one."),
+                "owner_area",
             ),
-            models.CheckConstraint(condition=Q(balance__gte=0), name="fund_balance_not_negative"),
-            models.UniqueConstraint(
-                fields=["club", "kind"],
+            _check(
+                "fund_balance_not_negative",
+                Q(balance__gte=0),
+                _("Not enough money in the fund: its balance cannot go below zero."),
+                "amount",
+            ),
+            _unique(
+                "fund_one_revolving_one_operating_per_club",
+                ["club", "kind"],
+                _(
+                    "This club already has a fund of this kind (one revolving and one "
+                    "operating fund per club)."
+                ),
+                "kind",
                 condition=Q(kind__in=["revolving", "operating"]),
-                name="fund_one_revolving_one_operating_per_club",
             ),
         ]
 
@@ -197,16 +252,26 @@ class LedgerEntry(ChoiceLabels, models.Model):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["fund", "date"], name="entry_fund_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="entry_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(direction__in=["in", "out"]), name="entry_direction_valid"
+            _check(
+                "entry_amount_positive",
+                Q(amount__gt=0),
+                _("The amount must be greater than zero."),
+                "amount",
             ),
-            models.UniqueConstraint(
-                fields=["fund", "voucher_number"], name="entry_unique_voucher_per_fund"
+            _check(
+                "entry_direction_valid",
+                Q(direction__in=["in", "out"]),
+                _("Choose a receipt or a payment."),
+                "direction",
             ),
-            models.UniqueConstraint(
-                fields=["fund", "direction", "voucher_year", "voucher_seq"],
-                name="entry_unique_voucher_seq",
+            _unique(
+                "entry_unique_voucher_per_fund", ["fund", "voucher_number"], _VOUCHER_TAKEN, None
+            ),
+            _unique(
+                "entry_unique_voucher_seq",
+                ["fund", "direction", "voucher_year", "voucher_seq"],
+                _VOUCHER_TAKEN,
+                None,
             ),
         ]
 
@@ -274,15 +339,30 @@ class FundPlan(ChoiceLabels, models.Model):
         verbose_name_plural = _("fund plans")
         ordering = ["-year", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(fund__isnull=False) & Q(area__isnull=True))
+            _check(
+                "plan_fund_or_area",
+                (Q(fund__isnull=False) & Q(area__isnull=True))
                 | (Q(fund__isnull=True) & Q(area__isnull=False)),
-                name="plan_fund_or_area",
+                _("Choose either a fund or an area."),
+                "fund",
             ),
-            models.CheckConstraint(condition=Q(target__gt=0), name="plan_target_positive"),
-            models.UniqueConstraint(fields=["fund", "year"], name="plan_unique_fund_year"),
-            models.UniqueConstraint(
-                fields=["area", "kind", "year"], name="plan_unique_area_kind_year"
+            _check(
+                "plan_target_positive",
+                Q(target__gt=0),
+                _("The target must be greater than zero."),
+                "target",
+            ),
+            _unique(
+                "plan_unique_fund_year",
+                ["fund", "year"],
+                _("This fund already has a plan for that year."),
+                "year",
+            ),
+            _unique(
+                "plan_unique_area_kind_year",
+                ["area", "kind", "year"],
+                _("This area already has a plan for funds of this kind in that year."),
+                "year",
             ),
         ]
 
@@ -322,12 +402,23 @@ class Contribution(ChoiceLabels, models.Model):
         verbose_name_plural = _("monthly dues")
         ordering = ["year", "month"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["member", "year", "month"], name="contribution_once_a_month"
+            _unique(
+                "contribution_once_a_month",
+                ["member", "year", "month"],
+                _("The dues of this month were just recorded for one of these members."),
+                None,
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive"),
-            models.CheckConstraint(
-                condition=Q(month__gte=1, month__lte=12), name="contribution_month_range"
+            _check(
+                "contribution_positive",
+                Q(amount__gt=0),
+                _("The dues must be greater than zero."),
+                None,
+            ),
+            _check(
+                "contribution_month_range",
+                Q(month__gte=1, month__lte=12),
+                _("Choose a month between 1 and 12."),
+                "month",
             ),
         ]
 
@@ -402,8 +493,20 @@ class Loan(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    # Why the next save was made, for its history row (set by the services).
+    # Why the next save was made, and by whom, for its history row (set by the services).
     _change_reason: str
+    _history_user: Any
+
+    # What a board member may correct until the board decides (``loan_terms_correct``).
+    TERMS = (
+        "principal",
+        "in_kind",
+        "purpose",
+        "monthly_rate",
+        "term_months",
+        "method",
+        "requested_on",
+    )
 
     scope_club_path = "fund__club"
 
@@ -412,11 +515,24 @@ class Loan(ChoiceLabels, models.Model):
         verbose_name_plural = _("loans")
         ordering = ["-requested_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
-            models.CheckConstraint(
-                condition=Q(term_months__gte=1, term_months__lte=36), name="loan_term_range"
+            _check(
+                "loan_principal_positive",
+                Q(principal__gt=0),
+                _("The amount of a loan must be greater than zero."),
+                "principal",
             ),
-            models.CheckConstraint(condition=Q(monthly_rate__gte=0), name="loan_rate_not_negative"),
+            _check(
+                "loan_term_range",
+                Q(term_months__gte=1, term_months__lte=36),
+                _("The term must be between 1 and 36 months."),
+                "term_months",
+            ),
+            _check(
+                "loan_rate_not_negative",
+                Q(monthly_rate__gte=0),
+                _("The interest rate cannot be negative."),
+                "monthly_rate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -451,15 +567,24 @@ class Installment(models.Model):
         verbose_name_plural = _("installments")
         ordering = ["loan", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["loan", "seq"], name="installment_unique_seq"),
-            models.CheckConstraint(
-                condition=Q(paid_principal__gte=0, paid_principal__lte=models.F("principal")),
-                name="installment_principal_paid_range",
+            _unique(
+                "installment_unique_seq",
+                ["loan", "seq"],
+                _("The repayment schedule would hold the same installment twice."),
+                None,
             ),
-            models.CheckConstraint(
-                condition=Q(paid_interest__gte=0)
-                & Q(paid_interest__lte=models.F("interest") - models.F("waived_interest")),
-                name="installment_interest_paid_range",
+            _check(
+                "installment_principal_paid_range",
+                Q(paid_principal__gte=0, paid_principal__lte=F("principal")),
+                _("An installment cannot be paid more principal than it holds."),
+                "amount",
+            ),
+            _check(
+                "installment_interest_paid_range",
+                Q(paid_interest__gte=0)
+                & Q(paid_interest__lte=F("interest") - F("waived_interest")),
+                _("An installment cannot be paid more interest than it holds."),
+                "amount",
             ),
         ]
 
@@ -512,13 +637,179 @@ class Repayment(models.Model):
         verbose_name_plural = _("repayments")
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_positive"),
-            models.CheckConstraint(
-                condition=Q(amount=models.F("principal") + models.F("interest"))
-                & Q(principal__gte=0, interest__gte=0),
-                name="repayment_split_adds_up",
+            _check(
+                "repayment_positive",
+                Q(amount__gt=0),
+                _("The repayment must be greater than zero."),
+                "amount",
+            ),
+            _check(
+                "repayment_split_adds_up",
+                Q(amount=F("principal") + F("interest")) & Q(principal__gte=0, interest__gte=0),
+                _("The principal and interest parts must add up to the repayment."),
+                "amount",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.date:%d/%m/%Y} {self.amount:,}"
+
+
+class TransferRequest(ChoiceLabels, models.Model):
+    """A request to move money from one fund to another (docs/funds.md, "Transfers").
+
+    Asked by the source fund's owner (the club's board for a club's fund, the association's
+    staff for an area's fund) and decided by the owner's supervisor, never by the one who
+    asked. Money moves only on approval: then the two ledger entries are written (linked by
+    ``transfer_group``) and the request records who approved, when and with what note; a
+    rejection records the same with the reason.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, money moved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    source = models.ForeignKey(
+        Fund, verbose_name=_("from fund"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    target = models.ForeignKey(
+        Fund, verbose_name=_("to fund"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    amount = models.BigIntegerField(_("amount (VND)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    # On approval: the date of the two entries and the group that links them.
+    moved_on = models.DateField(_("transfer date"), null=True, blank=True)
+    transfer_group = models.UUIDField(null=True, blank=True, editable=False)
+
+    scope_club_path = "source__club"
+    scope_area_path = "source__owner_area"
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "source"], name="transfer_state_source")]
+        constraints = [
+            _check(
+                "transfer_amount_positive",
+                Q(amount__gt=0),
+                _("The amount must be greater than zero."),
+                "amount",
+            ),
+            _check(
+                "transfer_different_funds",
+                ~Q(source=F("target")),
+                _("Choose a different fund to transfer to."),
+                "target",
+            ),
+            # Who asked never decides (withdrawing one's own request is not a decision).
+            _check(
+                "transfer_decider_not_requester",
+                Q(state__in=["requested", "cancelled"]) | ~Q(decided_by=F("requested_by")),
+                _("The one who requested a transfer cannot approve or reject it."),
+                "decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.name} → {self.target.name}: {self.amount:,} ₫"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.REQUESTED
+
+
+# --- a refused write in the users' words -----------------------------------------------------
+
+
+def _constraints() -> dict[str, tuple[type[models.Model], models.BaseConstraint]]:
+    return {
+        c.name: (model, c)
+        for model in (
+            Fund,
+            LedgerEntry,
+            FundPlan,
+            Contribution,
+            Loan,
+            Installment,
+            Repayment,
+            TransferRequest,
+        )
+        for c in model._meta.constraints
+    }
+
+
+def _violated(exc: IntegrityError) -> str | None:
+    """The name of the constraint an ``IntegrityError`` reports (PostgreSQL names it; SQLite
+    names a check and lists a unique index's columns)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if name := getattr(diag, "constraint_name", None):
+        return str(name)
+    text = str(exc)
+    for name, (model, constraint) in _constraints().items():
+        if name in text:
+            return name
+        fields = getattr(constraint, "fields", ())
+        if fields and "UNIQUE" in text:
+            table = model._meta.db_table
+            cols = ", ".join(f"{table}.{_column(model, f)}" for f in fields)
+            if text.rstrip().endswith(cols):
+                return name
+    return None
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(getattr(field, "column", name))
+
+
+def _refusal(name: str) -> FundsError:
+    _model, constraint = _constraints()[name]
+    message = constraint.get_violation_error_message()
+    field = CONSTRAINT_FIELDS.get(name)
+    error = ValidationError(message, code=name)
+    return FundsError({field: error}) if field else FundsError(error)
+
+
+def constraint_error(exc: IntegrityError) -> FundsError | None:
+    """The refusal a user reads for a write the database refused: the violated constraint's
+    message, beside its field. ``None`` when it is none of the funds constraints."""
+    name = _violated(exc)
+    return _refusal(name) if name in CONSTRAINT_FIELDS else None
+
+
+def constraint_fields(exc: ValidationError) -> FundsError:
+    """A ``full_clean()`` refusal as a ``FundsError``, each constraint's message moved from
+    above the form to beside its field."""
+    if not hasattr(exc, "error_dict"):
+        return FundsError(exc.error_list)
+    moved: dict[str, list[ValidationError]] = {}
+    for name, errors in exc.error_dict.items():
+        for error in errors:
+            field = name
+            if name == NON_FIELD_ERRORS and error.code in CONSTRAINT_FIELDS:
+                field = CONSTRAINT_FIELDS[error.code] or NON_FIELD_ERRORS
+            moved.setdefault(field, []).append(error)
+    return FundsError(moved)

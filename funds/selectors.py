@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,9 +13,20 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accounts import privacy, scoping
+from accounts.templatetags.ishc import thousands
 from config.choices import readable
 from config.months import add_months, day_in_month, month_bounds
-from funds.models import Contribution, Fund, FundPlan, Installment, LedgerEntry, Loan, Repayment
+from funds.models import (
+    Contribution,
+    Fund,
+    FundPlan,
+    Installment,
+    LedgerEntry,
+    Loan,
+    Repayment,
+    TransferRequest,
+)
+from month.locking import next_meeting_day
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -219,7 +231,19 @@ def club_portfolio(*, club: Club, as_of: datetime.date | None = None) -> Portfol
 
 
 def next_meeting_date(club: Club, after: datetime.date) -> datetime.date:
-    """The club's next meeting day on or after ``after`` (30 days ahead without a fixed day)."""
+    """The club's next meeting day on or after ``after``: its next planned meeting as the
+    meeting list shows it (moved meetings on their new day, cancelled ones left out), asked
+    of ``month.locking.next_meeting_day``; for a club with no meeting planned ahead, the day
+    its meeting rule gives (30 days ahead without a fixed day)."""
+    planned = next_meeting_day(club, after)
+    if planned is not None:
+        return planned
+    return rule_meeting_date(club, after)
+
+
+def rule_meeting_date(club: Club, after: datetime.date) -> datetime.date:
+    """The day the club's meeting rule gives on or after ``after`` (30 days ahead without a
+    fixed day)."""
     day = club.meeting_day
     if club.meeting_rule == "day_of_month" and day:
         for ahead in range(2):
@@ -247,6 +271,81 @@ def due_at_next_meeting(
             pos.days_overdue = loan_position(loan, today).days_overdue
             rows.append({"loan": loan, "position": pos, "due": pos.arrears})
     return meeting, rows
+
+
+def loan_term_changes(loan: Loan) -> list[dict[str, Any]]:
+    """The corrections of a loan's terms, oldest first: when, by whom and each term's old and
+    new value (from the loan's history, so whatever wrote the change, it shows)."""
+    records = list(loan.history.select_related("history_user").order_by("history_date", "pk"))
+    out = []
+    for before, after in itertools.pairwise(records):
+        changed = [
+            {
+                "label": term_label(name),
+                "old": _term_shown(name, getattr(before, name)),
+                "new": _term_shown(name, getattr(after, name)),
+            }
+            for name in Loan.TERMS
+            if getattr(before, name) != getattr(after, name)
+        ]
+        if changed:
+            out.append({"when": after.history_date, "who": after.history_user, "changes": changed})
+    return out
+
+
+def term_label(name: str) -> str:
+    """The name of a loan term as its field is labelled."""
+    return str(getattr(Loan._meta.get_field(name), "verbose_name", name))
+
+
+def _term_shown(name: str, value: Any) -> str:
+    """A loan term as the loan page writes it (1.500.000, 0,5, 21/01/2025, the method's name)."""
+    if value is None or value == "":
+        return "—"
+    if name == "method":
+        return str(dict(Loan.Method.choices).get(value, value))
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    if isinstance(value, int):
+        return thousands(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+
+def transfer_targets(*, source: Fund, viewer: User) -> QuerySet[Fund]:
+    """Where the owner of ``source`` may send money: the funds the viewer sees, and the
+    association funds above the owner (a club's commune and province, a commune's province)."""
+    above: list[int | None] = []
+    if source.club is not None:
+        above = [source.club.commune_id, source.club.province_id]
+    elif source.owner_area is not None and source.owner_area.province_id is not None:
+        above = [source.owner_area.province_id]
+    visible = fund_list(viewer=viewer).values("pk")
+    return (
+        Fund.objects.filter(Q(pk__in=visible) | Q(owner_area_id__in=above))
+        .exclude(pk=source.pk)
+        .select_related("club", "owner_area")
+        .order_by("owner_area__name", "club__name", "kind", "pk")
+    )
+
+
+def transfer_requests(*, viewer: User, state: str = "") -> QuerySet[TransferRequest]:
+    """Transfer requests out of the funds the viewer may see, newest first."""
+    qs = scoping.for_user(TransferRequest, viewer).select_related(
+        "source__club__commune",
+        "source__owner_area",
+        "target__club",
+        "target__owner_area",
+        "requested_by",
+        "decided_by",
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-requested_at", "-pk")
 
 
 def member_loans(member: Member, viewer: User) -> list[LoanPosition]:
@@ -470,3 +569,35 @@ def unpaid_members(*, club: Club, year: int, month: int) -> QuerySet[Member]:
 
 def installments_of(loan: Loan) -> list[Installment]:
     return sorted(loan.installments.all(), key=lambda i: i.seq)
+
+
+def loans_waiting(*, viewer: User, limit: int = 10) -> dict[str, Any]:
+    """Loans in the viewer's scope waiting for the board: requested (a decision is due) or
+    approved (the money is still to be paid out). The counts, and the clubs with the most
+    waiting first. Two queries; loans are high-risk data, so a role the declaration hides
+    loans from gets nothing."""
+    if privacy.hidden_fields(viewer, "funds.Loan"):
+        return {"requested": 0, "approved": 0, "clubs": []}
+    counts = {
+        "requested": Count("pk", filter=Q(status=Loan.Status.REQUESTED)),
+        "approved": Count("pk", filter=Q(status=Loan.Status.APPROVED)),
+    }
+    qs = scoping.for_user(Loan, viewer).filter(
+        status__in=(Loan.Status.REQUESTED, Loan.Status.APPROVED)
+    )
+    totals = qs.aggregate(**counts)
+    rows = (
+        qs.values("fund__club_id", "fund__club__name")
+        .annotate(**counts, total=Count("pk"))
+        .order_by("-total", "fund__club__name")[:limit]
+    )
+    clubs = [
+        {
+            "club_id": r["fund__club_id"],
+            "club": r["fund__club__name"],
+            "requested": r["requested"],
+            "approved": r["approved"],
+        }
+        for r in rows
+    ]
+    return {**totals, "clubs": clubs}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import privacy, scoping
+from accounts.confirm import confirm_or_do, is_confirmed
 from accounts.http import AuthenticatedHttpRequest
 from accounts.once import form_page as form_page_once
 from accounts.once import once
 from accounts.templatetags.ishc import thousands
 from clubs.models import Club
-from config.ui import errors_to_form, form_page, paginate, search_term
+from config.ui import errors_to_form, paginate, search_term
 from funds import books, selectors, services
 from funds.forms import (
     DateOnlyForm,
@@ -32,14 +34,25 @@ from funds.forms import (
     FundForm,
     LoanDecisionForm,
     LoanRequestForm,
+    LoanTermsForm,
     PeriodForm,
     PlanForm,
     RepaymentForm,
     ReverseForm,
+    TransferDecisionForm,
     TransferForm,
     WriteOffForm,
 )
-from funds.models import Contribution, Fund, FundsError, LedgerEntry, Loan, Repayment
+from funds.models import (
+    Contribution,
+    Fund,
+    FundsError,
+    LedgerEntry,
+    Loan,
+    Repayment,
+    TransferRequest,
+)
+from funds.services import owners, transfers
 
 FORM = "funds/form.html"
 
@@ -65,6 +78,54 @@ def _require_sensitive(request: AuthenticatedHttpRequest) -> None:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _dmy(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _confirm_then_save(
+    request: AuthenticatedHttpRequest,
+    form: Any,
+    *,
+    page: Callable[[], HttpResponse],
+    check: Callable[[], object] | None = None,
+    will: Callable[[], list[str]],
+    title: str,
+    action: str,
+    cancel_url: str,
+    save: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+) -> HttpResponse:
+    """What cannot be undone, on a valid POST of ``form``: first the confirmation page
+    (``accounts.confirm``: ``will`` says what will happen), and only its button (posted with
+    ``confirmed=1``) runs ``save``, once per form key. A refusal, from ``check`` before the
+    page is drawn or from the service after it, goes back on the form (``page()``)."""
+
+    def refused(exc: ValidationError) -> HttpResponse:
+        errors_to_form(form, exc)
+        return page()
+
+    def do() -> HttpResponse:
+        try:
+            return once(request, save=save, success=success, next_url=next_url)
+        except ValidationError as exc:
+            return refused(exc)
+
+    if not is_confirmed(request) and check is not None:
+        try:
+            check()
+        except ValidationError as exc:
+            return refused(exc)
+    return confirm_or_do(
+        request,
+        do=do,
+        title=title,
+        will=[] if is_confirmed(request) else will(),
+        action=action,
+        cancel_url=cancel_url,
+    )
 
 
 # --- funds and the ledger ------------------------------------------------------------------
@@ -162,6 +223,10 @@ def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "filter_member": member,
             "page_obj": paginate(request, entries),
             "totals": selectors.category_totals(entries),
+            "can_request_transfer": owners.is_owner(request.user, fund),
+            "pending_transfers": selectors.transfer_requests(
+                viewer=request.user, state=TransferRequest.State.REQUESTED
+            ).filter(source=fund),
         },
     )
 
@@ -205,53 +270,268 @@ def entry_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entry_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Correct a mistake: a reversing entry linked to the original."""
+    """Correct a mistake: a reversing entry linked to the original, after a page that says
+    which entries will be written and the balance after."""
     entry = scoping.get_for_user(
         LedgerEntry.objects.select_related("fund", "member"), request.user, pk=pk, write=True
     )
     form = ReverseForm(request.POST or None)
+    back = reverse("funds:fund_detail", args=[entry.fund_id])
+
+    def page() -> HttpResponse:
+        return _form_page(
+            request,
+            form,
+            _("Reverse %(voucher)s") % {"voucher": entry.voucher_number},
+            back,
+            entry=entry,
+            submit_label=_("Record the reversing entry"),
+        )
+
     if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_reverse(entry=entry, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The entry was reversed."))
-            return redirect("funds:fund_detail", pk=entry.fund_id)
-    return _form_page(
-        request,
-        form,
-        _("Reverse %(voucher)s") % {"voucher": entry.voucher_number},
-        reverse("funds:fund_detail", args=[entry.fund_id]),
-        entry=entry,
-        submit_label=_("Record the reversing entry"),
+        note = form.cleaned_data["note"]
+        return _confirm_then_save(
+            request,
+            form,
+            page=page,
+            check=lambda: services.entry_reverse_legs(entry, by=request.user),
+            will=lambda: _reverse_will(entry),
+            title=_("Reverse %(voucher)s?") % {"voucher": entry.voucher_number},
+            action=_("Record the reversing entry"),
+            cancel_url=back,
+            save=lambda: services.entry_reverse(entry=entry, by=request.user, note=note),
+            success=_("The entry was reversed."),
+            next_url=back,
+        )
+    return page()
+
+
+def _opposite(direction: str) -> str:
+    return str(
+        LedgerEntry.Direction.IN.label
+        if direction == LedgerEntry.Direction.OUT
+        else LedgerEntry.Direction.OUT.label
     )
+
+
+def _reverse_will(entry: LedgerEntry) -> list[str]:
+    """What reversing ``entry`` will write (both legs of a transfer), with the balances after."""
+    legs = services.entry_reverse_legs(entry)
+    day = _today()
+    balances = {f.pk: f.balance for f in Fund.objects.filter(pk__in={x.fund_id for x in legs})}
+    lines = []
+    for leg in legs:
+        balances[leg.fund_id] -= leg.signed_amount
+    for leg in legs:
+        lines.append(
+            _(
+                "%(kind)s of %(amount)s ₫ will be written in %(fund)s, dated %(date)s, "
+                "cancelling %(voucher)s; the fund's balance after: %(balance)s ₫."
+            )
+            % {
+                "kind": _opposite(leg.direction),
+                "amount": thousands(leg.amount),
+                "fund": leg.fund.name,
+                "date": _dmy(day),
+                "voucher": leg.voucher_number,
+                "balance": thousands(balances[leg.fund_id]),
+            }
+        )
+    if entry.category == LedgerEntry.Category.DUES:
+        lines.append(_("The member's dues for that month will show as unpaid again."))
+    lines.append(_("A reversing entry cannot itself be reversed."))
+    return lines
 
 
 @login_required
 def fund_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The source fund's owner asks to move money; it moves when the supervisor approves."""
     source = scoping.get_for_user(
-        Fund.objects.select_related("club"), request.user, pk=pk, write=True
+        Fund.objects.select_related("club", "owner_area"), request.user, pk=pk, write=True
     )
-    targets = selectors.fund_list(viewer=request.user).exclude(pk=source.pk)
-    if source.club_id:
-        # A club moves money between its own funds; associations may support their clubs.
-        targets = (
-            targets.filter(club=source.club_id)
-            if not scoping.is_staff_role(request.user)
-            else targets
-        )
+    if not owners.is_owner(request.user, source):
+        raise PermissionDenied
+    targets = selectors.transfer_targets(source=source, viewer=request.user)
     form = TransferForm(request.POST or None, targets=targets)
+    promised = services.reserved(source)
+    summary = [
+        _("Balance: %(balance)s ₫; promised to approved loans not yet paid out: %(promised)s ₫;"
+          " can be moved: %(available)s ₫.")
+        % {
+            "balance": thousands(source.balance),
+            "promised": thousands(promised),
+            "available": thousands(max(source.balance - promised, 0)),
+        },
+        _("Nothing moves until %(who)s approves the request.")
+        % {"who": _supervisor_label(source)},
+    ]  # fmt: skip
     return form_page_once(
         request,
         form,
-        save=lambda: services.fund_transfer(source=source, by=request.user, **form.cleaned_data),
-        success=_("The transfer was recorded."),
-        next_url=reverse("funds:fund_detail", args=[source.pk]),
+        save=lambda: services.transfer_request(source=source, by=request.user, **form.cleaned_data),
+        success=_("The transfer was requested: the money moves when it is approved."),
+        next_url=lambda req: reverse("funds:transfer_detail", args=[req.pk]),
         template=FORM,
-        title=_("Transfer from %(fund)s") % {"fund": source.name},
+        title=_("Request a transfer from %(fund)s") % {"fund": source.name},
         cancel_url=reverse("funds:fund_detail", args=[source.pk]),
+        summary=summary,
+        submit_label=_("Send the request"),
     )
+
+
+def _supervisor_label(fund: Fund) -> str:
+    if fund.club_id is not None:
+        return _("the commune association (or the province)")
+    if fund.owner_area is not None and fund.owner_area.province_id is not None:
+        return _("the provincial association")
+    return _("an administrator")
+
+
+@login_required
+def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Transfer requests out of the funds in scope: those waiting first (what this user may
+    decide marked), then the decided ones."""
+    state = request.GET.get("state", TransferRequest.State.REQUESTED)
+    if state not in TransferRequest.State.values:
+        state = ""
+    page = paginate(request, selectors.transfer_requests(viewer=request.user, state=state))
+    rows = [
+        {
+            "request": r,
+            "can_decide": r.is_pending
+            and r.requested_by_id != request.user.pk
+            and owners.is_supervisor(request.user, r.source),
+        }
+        for r in page.object_list
+    ]
+    return render(
+        request,
+        "funds/transfer_list.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "state": state,
+            "states": TransferRequest.State.choices,
+            "title": _("Transfer requests"),
+        },
+    )
+
+
+def _transfer(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> TransferRequest:
+    return scoping.get_for_user(
+        TransferRequest.objects.select_related(
+            "source__club", "source__owner_area", "target__club", "target__owner_area",
+            "requested_by", "decided_by",
+        ),
+        request.user,
+        pk=pk,
+        write=write,
+    )  # fmt: skip
+
+
+@login_required
+def transfer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A transfer request; for its supervisor, the decision (approving asks for confirmation
+    and says what will move)."""
+    transfer = _transfer(request, pk, write=request.method == "POST")
+    # The association above the owner decides; the service (and the database) refuses the
+    # one who asked, with a message beside the decision.
+    may_decide = owners.is_supervisor(request.user, transfer.source)
+    if request.method == "POST" and not may_decide:
+        raise PermissionDenied
+    # A decided request shows no form; a post to it is a repeat (answered like the first by
+    # its form key) or refused by the service.
+    post = request.method == "POST"
+    form = (
+        TransferDecisionForm(request.POST or None)
+        if may_decide and (post or transfer.is_pending)
+        else None
+    )
+    here = reverse("funds:transfer_detail", args=[transfer.pk])
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "funds/transfer_detail.html",
+            {
+                "transfer": transfer,
+                "form": form,
+                "can_withdraw": transfer.is_pending
+                and owners.is_owner(request.user, transfer.source),
+                "available": transfers.available(transfer.source),
+                "title": _("Transfer request"),
+            },
+        )
+
+    if form is not None and request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if d["decision"] == "reject":
+            try:
+                return once(
+                    request,
+                    save=lambda: services.transfer_reject(
+                        request=transfer, by=request.user, note=d["note"]
+                    ),
+                    success=_("The transfer was rejected."),
+                    next_url=here,
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+                return page()
+        return _confirm_then_save(
+            request,
+            form,
+            page=page,
+            check=lambda: transfers.check_approval(transfer, request.user),
+            will=lambda: _transfer_will(transfer, d["date"]),
+            title=_("Approve this transfer?"),
+            action=_("Approve and move the money"),
+            cancel_url=here,
+            save=lambda: services.transfer_approve(
+                request=transfer, by=request.user, on=d["date"], note=d["note"]
+            ),
+            success=_("The transfer was approved and recorded in both cash books."),
+            next_url=here,
+        )
+    return page()
+
+
+def _transfer_will(transfer: TransferRequest, day: datetime.date) -> list[str]:
+    source, target = transfer.source, transfer.target
+    return [
+        _("%(amount)s ₫ will leave %(source)s (balance after: %(source_after)s ₫) and enter "
+          "%(target)s (balance after: %(target_after)s ₫).")
+        % {
+            "amount": thousands(transfer.amount),
+            "source": f"{source.name} – {source.owner}",
+            "source_after": thousands(source.balance - transfer.amount),
+            "target": f"{target.name} – {target.owner}",
+            "target_after": thousands(target.balance + transfer.amount),
+        },
+        _("Two entries will be written, dated %(date)s: a payment in the first fund's cash book"
+          " and a receipt in the second's, each noting: %(reason)s")
+        % {"date": _dmy(day), "reason": transfer.reason},
+        _("Requested by %(who)s. To undo it later, reverse the transfer from either cash book.")
+        % {"who": transfer.requested_by},
+    ]  # fmt: skip
+
+
+@login_required
+def transfer_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner withdraws a request not yet decided (POST only)."""
+    transfer = _transfer(request, pk, write=True)
+    here = reverse("funds:transfer_detail", args=[transfer.pk])
+    if request.method != "POST":
+        return redirect(here)
+    try:
+        services.transfer_cancel(request=transfer, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return redirect(here)
 
 
 # --- books ---------------------------------------------------------------------------------
@@ -505,7 +785,7 @@ def _loan(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) ->
 @login_required
 def repayment_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct a repayment recorded by mistake: its receipts are reversed, the loan's
-    installments go back to what the earlier repayments paid."""
+    installments go back to what the earlier repayments paid (after a confirmation)."""
     repayment = scoping.get_for_user(
         Repayment.objects.select_related(
             "loan__fund__club", "loan__borrower", "principal_entry", "interest_entry"
@@ -517,28 +797,71 @@ def repayment_reverse(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     _require_sensitive(request)
     loan = repayment.loan
     form = ReverseForm(request.POST or None)
+    back = reverse("funds:loan_detail", args=[loan.pk])
+    what = {"date": _dmy(repayment.date), "amount": thousands(repayment.amount)}
+
+    def page() -> HttpResponse:
+        return _form_page(
+            request,
+            form,
+            _("Reverse the repayment of %(date)s (%(amount)s ₫)") % what,
+            back,
+            loan=loan,
+            submit_label=_("Reverse the repayment"),
+        )
+
     if request.method == "POST" and form.is_valid():
-        try:
-            services.repayment_reverse(
-                repayment=repayment, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The repayment was reversed."))
-            return redirect("funds:loan_detail", pk=loan.pk)
-    return _form_page(
-        request,
-        form,
-        _("Reverse the repayment of %(date)s (%(amount)s ₫)")
+        note = form.cleaned_data["note"]
+        return _confirm_then_save(
+            request,
+            form,
+            page=page,
+            check=lambda: services.repayment_reverse_check(repayment),
+            will=lambda: _repayment_reverse_will(repayment),
+            title=_("Reverse the repayment of %(date)s (%(amount)s ₫)?") % what,
+            action=_("Reverse the repayment"),
+            cancel_url=back,
+            save=lambda: services.repayment_reverse(
+                repayment=repayment, by=request.user, note=note
+            ),
+            success=_("The repayment was reversed."),
+            next_url=back,
+        )
+    return page()
+
+
+def _repayment_reverse_will(repayment: Repayment) -> list[str]:
+    loan = repayment.loan
+    fund = Fund.objects.get(pk=loan.fund_id)
+    receipts = [e for e in (repayment.principal_entry, repayment.interest_entry) if e is not None]
+    day = _today()
+    lines = [
+        _("A payment of %(amount)s ₫ will be written in %(fund)s, dated %(date)s, cancelling "
+          "receipt %(voucher)s (%(category)s).")
         % {
-            "date": repayment.date.strftime("%d/%m/%Y"),
-            "amount": thousands(repayment.amount),
-        },
-        reverse("funds:loan_detail", args=[loan.pk]),
-        loan=loan,
-        submit_label=_("Reverse the repayment"),
+            "amount": thousands(e.amount),
+            "fund": fund.name,
+            "date": _dmy(day),
+            "voucher": e.voucher_number,
+            "category": e.get_category_display(),
+        }
+        for e in receipts
+    ]  # fmt: skip
+    lines.append(
+        _("The fund's balance after: %(balance)s ₫.")
+        % {"balance": thousands(fund.balance - sum(e.amount for e in receipts))}
     )
+    lines.append(
+        _("The repayment leaves the loan of %(borrower)s; its installments go back to what the "
+          "earlier repayments paid%(reopen)s.")
+        % {
+            "borrower": loan.borrower.full_name,
+            "reopen": _(", and the loan is open again")
+            if loan.status == Loan.Status.REPAID
+            else "",
+        }
+    )  # fmt: skip
+    return lines
 
 
 @login_required
@@ -561,6 +884,9 @@ def loan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "latest_repayment_id": max((r.pk for r in repayments), default=None),
         "title": _("Loan of %(name)s") % {"name": loan.borrower.full_name},
         "today": today,
+        "term_changes": selectors.loan_term_changes(loan),
+        "can_correct_terms": loan.status == Loan.Status.REQUESTED
+        and services.is_board_member(request.user, loan),
     }
     if loan.status == Loan.Status.ACTIVE:
         ctx["payoff"] = services.payoff_amount(loan, today)
@@ -575,6 +901,8 @@ def loan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def loan_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The board's decision; the page shows the terms (and their corrections) and offers to
+    correct them first."""
     loan = _loan(request, pk, write=True)
     form = LoanDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -589,8 +917,46 @@ def loan_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The board's decision was recorded."))
             return redirect("funds:loan_detail", pk=loan.pk)
+    correctable = loan.status == Loan.Status.REQUESTED and services.is_board_member(
+        request.user, loan
+    )
     return _form_page(
-        request, form, _("Board decision"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan
+        request, form, _("Board decision"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
+        terms_url=reverse("funds:loan_terms", args=[loan.pk]) if correctable else None,
+        term_changes=selectors.loan_term_changes(loan),
+    )  # fmt: skip
+
+
+@login_required
+def loan_terms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A board member corrects a requested loan's terms before the board decides."""
+    loan = _loan(request, pk, write=True)
+    back = reverse("funds:loan_detail", args=[loan.pk])
+    if not services.is_board_member(request.user, loan):
+        raise PermissionDenied
+    if loan.status != Loan.Status.REQUESTED:
+        messages.error(
+            request,
+            _("The board has decided on this loan: its terms can no longer be corrected."),
+        )
+        return redirect(back)
+    form = LoanTermsForm(
+        request.POST or None,
+        club=loan.fund.club,
+        loan=loan,
+        initial={name: getattr(loan, name) for name in Loan.TERMS},
+    )
+    return form_page_once(
+        request,
+        form,
+        save=lambda: services.loan_terms_correct(loan=loan, by=request.user, **form.cleaned_data),
+        success=_("The loan's terms were corrected; the old ones stay in its history."),
+        next_url=reverse("funds:loan_decide", args=[loan.pk]),
+        template=FORM,
+        title=_("Correct the terms of the loan"),
+        cancel_url=back,
+        loan=loan,
+        submit_label=_("Save the corrected terms"),
     )
 
 
@@ -598,24 +964,70 @@ def loan_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def loan_disburse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk, write=True)
     form = DateOnlyForm(request.POST or None)
+    back = reverse("funds:loan_detail", args=[loan.pk])
+
+    def page() -> HttpResponse:
+        return _form_page(
+            request, form, _("Disburse the loan"), back, loan=loan, submit_label=_("Disburse")
+        )
+
     if request.method == "POST" and form.is_valid():
-        try:
-            return once(
-                request,
-                save=lambda: services.loan_disburse(
-                    loan=loan, by=request.user, on=form.cleaned_data["date"]
-                ),
-                success=lambda entry: (
-                    _("Disbursed; payment voucher %(voucher)s.") % {"voucher": entry.voucher_number}
-                ),
-                next_url=reverse("funds:loan_detail", args=[loan.pk]),
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-    return _form_page(
-        request, form, _("Disburse the loan"), reverse("funds:loan_detail", args=[loan.pk]), loan=loan,
-        submit_label=_("Disburse"),
-    )  # fmt: skip
+        on = form.cleaned_data["date"]
+        return _confirm_then_save(
+            request,
+            form,
+            page=page,
+            check=lambda: _disburse_check(loan),
+            will=lambda: _disburse_will(loan, on),
+            title=_("Disburse this loan?"),
+            action=_("Disburse"),
+            cancel_url=back,
+            save=lambda: services.loan_disburse(loan=loan, by=request.user, on=on),
+            success=lambda entry: (
+                _("Disbursed; payment voucher %(voucher)s.") % {"voucher": entry.voucher_number}
+            ),
+            next_url=back,
+        )
+    return page()
+
+
+def _disburse_check(loan: Loan) -> None:
+    if loan.status != Loan.Status.APPROVED:
+        raise FundsError(_("Only an approved loan can be disbursed."))
+
+
+def _disburse_will(loan: Loan, on: datetime.date) -> list[str]:
+    fund = Fund.objects.get(pk=loan.fund_id)
+    schedule = services.build_schedule(
+        principal=loan.principal,
+        monthly_rate=loan.monthly_rate,
+        term_months=loan.term_months,
+        method=loan.method,
+        start=on,
+    )
+    first = schedule[0]
+    return [
+        _("%(amount)s ₫ will be paid out of %(fund)s to %(borrower)s on %(date)s (a payment "
+          "voucher in the cash book).")
+        % {
+            "amount": thousands(loan.principal),
+            "fund": fund.name,
+            "borrower": loan.borrower.full_name,
+            "date": _dmy(on),
+        },
+        _("The fund's balance after: %(balance)s ₫.")
+        % {"balance": thousands(fund.balance - loan.principal)},
+        _("The first installment, %(total)s ₫ (principal %(principal)s ₫, interest %(interest)s"
+          " ₫), falls due on %(date)s; %(n)s installments in all.")
+        % {
+            "total": thousands(first["principal"] + first["interest"]),
+            "principal": thousands(first["principal"]),
+            "interest": thousands(first["interest"]),
+            "date": _dmy(first["due_on"]),
+            "n": len(schedule),
+        },
+        _("A disbursement cannot be undone: once paid out, the loan is repaid or written off."),
+    ]  # fmt: skip
 
 
 @login_required
@@ -675,26 +1087,61 @@ def loan_payoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def loan_write_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The board gives up on what is still owed: the loan leaves the portfolio."""
+    """The board gives up on what is still owed: the loan leaves the portfolio (after a page
+    that says how much is given up, and that it cannot be undone)."""
     loan = _loan(request, pk, write=True)
     form = WriteOffForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        save=lambda: services.loan_write_off(
-            loan=loan,
-            on=form.cleaned_data["date"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        ),
-        success=_("The loan was written off."),
-        next_url=reverse("funds:loan_detail", args=[loan.pk]),
-        template=FORM,
-        title=_("Write the loan off"),
-        cancel_url=reverse("funds:loan_detail", args=[loan.pk]),
-        loan=loan,
-        submit_label=_("Write the loan off"),
-    )
+    back = reverse("funds:loan_detail", args=[loan.pk])
+
+    def page() -> HttpResponse:
+        return _form_page(
+            request, form, _("Write the loan off"), back, loan=loan,
+            submit_label=_("Write the loan off"),
+        )  # fmt: skip
+
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        return _confirm_then_save(
+            request,
+            form,
+            page=page,
+            check=lambda: _write_off_check(loan),
+            will=lambda: _write_off_will(loan, d["date"]),
+            title=_("Write this loan off?"),
+            action=_("Write the loan off"),
+            cancel_url=back,
+            save=lambda: services.loan_write_off(
+                loan=loan, on=d["date"], reason=d["reason"], by=request.user
+            ),
+            success=_("The loan was written off."),
+            next_url=back,
+        )
+    return page()
+
+
+def _write_off_check(loan: Loan) -> None:
+    if loan.status != Loan.Status.ACTIVE:
+        raise FundsError(_("Only a disbursed loan that is not repaid can be written off."))
+
+
+def _write_off_will(loan: Loan, on: datetime.date) -> list[str]:
+    installments = list(loan.installments.all())
+    principal = sum(i.principal - i.paid_principal for i in installments)
+    interest = sum(i.interest - i.waived_interest - i.paid_interest for i in installments)
+    return [
+        _("%(owed)s ₫ that %(borrower)s still owes (principal %(principal)s ₫, scheduled "
+          "interest %(interest)s ₫) will be written off as of %(date)s and no longer collected.")
+        % {
+            "owed": thousands(principal + interest),
+            "borrower": loan.borrower.full_name,
+            "principal": thousands(principal),
+            "interest": thousands(interest),
+            "date": _dmy(on),
+        },
+        _("No money moves; the loan leaves the portfolio (outstanding, PAR30) and takes no "
+          "more repayments."),
+        _("This cannot be undone."),
+    ]  # fmt: skip
 
 
 # --- plans ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts import privacy
 from accounts.templatetags.ishc import thousands
+from config.excel import write_only_header, write_only_row
 from config.spreadsheets import SpreadsheetRefused, read_first_sheet
 from config.text import fold
 from members.ethnicities import ETHNIC_GROUPS
@@ -235,9 +236,24 @@ def export_workbook(members: Iterable[Member], *, hidden: frozenset[str], out: I
     """Writes the register to ``out`` in streaming (write-only) mode: memory stays flat."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Thành viên")
-    for row in export_rows(members, hidden=hidden):
-        ws.append(row)
+    rows = export_rows(members, hidden=hidden)
+    header = next(rows)
+    widths = [max(column.width, 12) for column in _export_columns(header)]
+    write_only_header(ws, header, widths=widths)
+    # A birth year is shown as 1955, not 1.955.
+    plain = {i for i, h in enumerate(header) if h == _column("birth_year").header}
+    for row in rows:
+        write_only_row(ws, row, plain=plain)
     wb.save(out)
+
+
+def _column(key: str) -> Any:
+    return next(c for c in COLUMNS + EXPORT_EXTRA if c.key == key)
+
+
+def _export_columns(header: list[Any]) -> list[Any]:
+    by_header = {c.header: c for c in COLUMNS + EXPORT_EXTRA}
+    return [by_header[h] for h in header]
 
 
 # --- Reading ---------------------------------------------------------------------------------

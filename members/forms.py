@@ -6,14 +6,17 @@ import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import privacy, scoping
+from accounts import privacy
 from clubs.models import Club
+from config.pickers import PickerField
 from config.ui import DateField
 from members.models import Member
 from members.phones import PhoneError, normalise_phone
+from members.selectors import club_choice, pick_members, transfer_clubs
 from members.services import SENSITIVE_FIELDS, Consent
 
 if TYPE_CHECKING:
@@ -24,6 +27,12 @@ SELECT = {"class": "form-select"}
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def member_pick_url(club_id: int, *, only: str = "") -> str:
+    """The search view of a picker of the club's current members (``members:member_pick``)."""
+    url = reverse("members:member_pick", args=[club_id])
+    return f"{url}?only={only}" if only else url
 
 
 class MemberForm(forms.ModelForm):
@@ -245,28 +254,20 @@ class LeaveForm(forms.Form):
     )
 
 
-class ClubWithCommuneField(forms.ModelChoiceField):
-    """A club shown with its commune (``select_related("commune")`` in the queryset)."""
-
-    def label_from_instance(self, obj: Club) -> str:
-        return f"{obj.name} ({obj.commune.name})"
-
-
 class TransferForm(forms.Form):
-    to_club = ClubWithCommuneField(
-        label=_("Move to club"), queryset=Club.objects.none(), widget=forms.Select(attrs=SELECT)
+    # A province has a thousand clubs: searched by name, village or code, not listed.
+    to_club = PickerField(
+        label=_("Move to club"),
+        describe=club_choice,
+        hint=_("Type part of the club's name, village or code; tick the club."),
     )
     on = DateField(label=_("Date of transfer"), initial=_today)
 
     def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(ClubWithCommuneField, self.fields["to_club"]).queryset = (
-            scoping.clubs_for(user)
-            .exclude(pk=member.club_id)
-            .exclude(status=Club.Status.DISSOLVED)
-            .select_related("commune")
-            .order_by("commune__name", "name")
-        )
+        field = cast(PickerField, self.fields["to_club"])
+        field.queryset = transfer_clubs(member=member, viewer=user)
+        field.search_url = reverse("members:transfer_clubs", args=[member.pk])
 
     def clean_on(self) -> datetime.date:
         on = self.cleaned_data["on"]
@@ -276,23 +277,18 @@ class TransferForm(forms.Form):
 
 
 class CareAssignForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
-        label=_("Volunteer"), queryset=Member.objects.none(), widget=forms.Select(attrs=SELECT)
-    )
-    recipient = forms.ModelChoiceField(
-        label=_("Care recipient"), queryset=Member.objects.none(), widget=forms.Select(attrs=SELECT)
-    )
+    volunteer = PickerField(label=_("Volunteer"))
+    recipient = PickerField(label=_("Care recipient"))
     start_on = DateField(label=_("From"), initial=_today)
 
     def __init__(self, *args: Any, user: User, club: Club, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        active = scoping.for_user(Member, user).filter(club=club, left_on__isnull=True)
-        cast(forms.ModelChoiceField, self.fields["volunteer"]).queryset = active.filter(
-            is_volunteer=True
-        ).order_by("search_name")
-        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = active.order_by(
-            "-needs_care", "search_name"
-        )
+        volunteer = cast(PickerField, self.fields["volunteer"])
+        volunteer.queryset = pick_members(club=club, viewer=user, only="volunteer")
+        volunteer.search_url = member_pick_url(club.pk, only="volunteer")
+        recipient = cast(PickerField, self.fields["recipient"])
+        recipient.queryset = pick_members(club=club, viewer=user)
+        recipient.search_url = member_pick_url(club.pk)
 
 
 class CareEndForm(forms.Form):

@@ -1,5 +1,5 @@
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -123,6 +123,10 @@ class Member(ChoiceLabels, models.Model):
 
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords()
+    # The code the services write into ``leave_reason`` on a move, as the history shows it.
+    history_value_labels: ClassVar[dict[str, dict[str, Any]]] = {
+        "leave_reason": {"transfer": _("moved to another club")}
+    }
     # Who makes the next save, for its history row (set by the services).
     _history_user: "User | None"
     # Why, when a service says (consent withdrawn, anonymised), for the same row.
@@ -142,6 +146,9 @@ class Member(ChoiceLabels, models.Model):
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(left_on__gte=models.F("joined_on")),
                 name="member_left_after_joined",
+                violation_error_message=_(
+                    "The date of leaving cannot be before the date of joining."
+                ),
             ),
             # Sensitive data only with recorded consent (Decree 356/2025).
             models.CheckConstraint(
@@ -153,6 +160,9 @@ class Member(ChoiceLabels, models.Model):
                     & models.Q(needs_care=False)
                 ),
                 name="member_sensitive_needs_consent",
+                violation_error_message=_(
+                    "Ethnicity, household status, disability and care needs can be recorded only with the member's consent: record the consent first."
+                ),
             ),
         ]
 
@@ -181,6 +191,11 @@ class Member(ChoiceLabels, models.Model):
             b = self.birth_date
             return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
         return day.year - self.birth_year
+
+    @property
+    def picker_details(self) -> str:
+        """What tells namesakes apart where a person is chosen: year of birth and village."""
+        return " · ".join(p for p in (str(self.birth_year or ""), self.village) if p)
 
     @property
     def is_active(self) -> bool:
@@ -228,6 +243,7 @@ class CompositionTarget(models.Model):
                 & models.Q(younger_min__lte=models.F("younger_max"))
                 & models.Q(poor_min__lte=models.F("poor_max")),
                 name="composition_target_ranges",
+                violation_error_message=_("Each minimum must not be greater than its maximum."),
             ),
             models.CheckConstraint(
                 condition=models.Q(women_max__lte=100)
@@ -235,6 +251,7 @@ class CompositionTarget(models.Model):
                 & models.Q(younger_max__lte=100)
                 & models.Q(poor_max__lte=100),
                 name="composition_target_percent",
+                violation_error_message=_("A percentage cannot be more than 100."),
             ),
         ]
 
@@ -284,10 +301,12 @@ class CareAssignment(ChoiceLabels, models.Model):
                 condition=models.Q(end_on__isnull=True)
                 | models.Q(end_on__gte=models.F("start_on")),
                 name="care_assignment_period_order",
+                violation_error_message=_("The care cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(volunteer=models.F("recipient")),
                 name="care_assignment_not_self",
+                violation_error_message=_("A volunteer cannot be assigned to care for themselves."),
             ),
         ]
         indexes = [models.Index(fields=["recipient", "end_on"], name="care_recipient_current")]
@@ -371,3 +390,59 @@ class ImportJob(ChoiceLabels, models.Model):
         """A failed job still holds its checked rows: it may be run again without a new upload
         (every row is checked against the register again when it runs)."""
         return self.status == self.Status.FAILED and bool(self.rows) and not self.problems
+
+
+def member_export_upload_to(instance: "MemberExportJob", filename: str) -> str:
+    return f"members/exports/{instance.area_id}/{filename}"
+
+
+class MemberExportJob(ChoiceLabels, models.Model):
+    """The member register of a commune or province as .xlsx, built in the background (tens
+    of thousands of rows would hold a web worker for seconds); the file is served only
+    through a scoped view, to the person who asked for it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to run")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    area = models.ForeignKey(
+        "clubs.Area", verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The list's search and filters as the query string they came in (re-read by the job).
+    query = models.CharField(_("search and filters"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveIntegerField(_("rows done"), default=0)
+    file = models.FileField(
+        _("file"), upload_to=member_export_upload_to, max_length=300, blank=True
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_area_path = "area"
+
+    class Meta:
+        verbose_name = _("member export")
+        verbose_name_plural = _("member exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, round(100 * self.progress / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
 from clubs.models import Area, Club
 from config.choices import readable
+from config.collation import by_name
+from config.text import fold
 from members.models import CareAssignment, CompositionTarget, Member
 
 if TYPE_CHECKING:
@@ -361,7 +364,7 @@ def filter_members(
         qs = qs.filter(is_volunteer=True)
     elif volunteer == "no":
         qs = qs.filter(is_volunteer=False)
-    return qs.order_by("search_name", "pk")
+    return qs.order_by(*by_name("full_name"), "pk")
 
 
 def member_detail_qs(viewer: User) -> QuerySet[Member]:
@@ -530,10 +533,46 @@ class ClubsMemberRegister:
         return Composition.from_row(club, target)
 
     def area_clubs(self, *, area: Area, viewer: User) -> QuerySet[Club]:
-        return with_composition(area_clubs(area=area, viewer=viewer))
+        return area_clubs(area=area, viewer=viewer)
 
     def area_composition(self, *, area: Area, viewer: User) -> Composition:
         return area_composition(area=area, viewer=viewer)
 
     def board_candidates(self, *, club: Club, viewer: User) -> QuerySet[Member]:
         return board_candidates(club=club, viewer=viewer)
+
+
+def pick_members(*, club: Club, viewer: User, only: str = "") -> QuerySet[Member]:
+    """The club's current members a form may name, for its picker (``config.pickers``);
+    ``only="volunteer"`` keeps the home-care volunteers."""
+    qs = scoping.for_user(Member, viewer).filter(club=club, left_on__isnull=True)
+    if only == "volunteer":
+        qs = qs.filter(is_volunteer=True)
+    return qs.order_by("search_name", "pk")
+
+
+def transfer_clubs(*, member: Member, viewer: User) -> QuerySet[Club]:
+    """The clubs a member may move to: the viewer's, not dissolved, not their own."""
+    return (
+        scoping.clubs_for(viewer)
+        .exclude(pk=member.club_id)
+        .exclude(status=Club.Status.DISSOLVED)
+        .select_related("commune")
+        .order_by("search_name", "pk")
+    )
+
+
+def club_choice(club: Club) -> tuple[str, str]:
+    """A club in a picker: its name, then its village and commune (``select_related``)."""
+    return club.name, " · ".join(p for p in (club.village, club.commune.name) if p)
+
+
+def area_export_members(*, area: Area, viewer: User, query: str) -> QuerySet[Member]:
+    """The members of an area's clubs that ``viewer`` sees, searched and filtered as
+    ``query`` says (the list's ``q`` and its filter form's cleaned values, as a query
+    string), in the export's order (``members.exports``)."""
+    filters: dict[str, str] = {k: str(v) for k, v in QueryDict(query).items()}
+    term = fold(filters.pop("q", ""))[:100]
+    clubs = area_clubs(area=area, viewer=viewer, dissolved=True)
+    qs = scoping.for_user(Member, viewer).filter(club__in=clubs.values("pk"))
+    return export_members(filter_members(qs, viewer=viewer, term=term, filters=filters))

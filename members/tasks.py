@@ -25,3 +25,11 @@ def run_member_import(job_id: int) -> None:
 def fail_stale_imports() -> int:
     """Periodic (every 5 minutes): imports whose task or worker was lost are marked failed."""
     return import_fail_stale()
+
+
+@shared_task(name="members.build_member_export", time_limit=900, soft_time_limit=850)
+def build_member_export(job_id: int) -> bool:
+    """Writes the .xlsx of a commune's or province's register (``members.exports``)."""
+    from members.exports import export_build
+
+    return export_build(job_id=job_id)

@@ -5,23 +5,29 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import privacy, scoping
+from accounts.confirm import confirm_or_do
 from accounts.http import AuthenticatedHttpRequest
-from accounts.once import once
+from accounts.once import once, repeat_answer
 from clubs.history import history_entries
 from clubs.models import Area, Club
+from config.pickers import pick_response
+from config.text import fold
 from config.ui import errors_to_form, form_page, paginate, search_term
-from members import selectors, services
+from members import export_jobs, selectors, services
 from members.excel import ImportFileError, export_workbook, template_workbook
 from members.forms import (
     CareAssignForm,
@@ -33,7 +39,7 @@ from members.forms import (
     TransferForm,
 )
 from members.imports import import_prepare, import_refresh, import_start, job_progress
-from members.models import CareAssignment, ImportJob, Member
+from members.models import CareAssignment, ImportJob, Member, MemberExportJob
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -213,6 +219,31 @@ def member_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         subtitle=member.full_name,
         submit_label=_("Move"),
         cancel_url=reverse("members:member_detail", args=[member.pk]),
+    )
+
+
+@login_required
+@require_safe
+def transfer_clubs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The transfer form's club picker: clubs of the user's area by name, village or code."""
+    member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
+    return pick_response(
+        request,
+        selectors.transfer_clubs(member=member, viewer=request.user),
+        describe=selectors.club_choice,
+    )
+
+
+@login_required
+@require_safe
+def member_pick(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
+    """A picker of the club's current members (care, loans, visits, the board): at most 20
+    by name, each with year of birth and village; for those who may write only."""
+    club = scoping.get_for_user(Club, request.user, pk=club_id, write=True)
+    privacy.require_people(request.user)
+    return pick_response(
+        request,
+        selectors.pick_members(club=club, viewer=request.user, only=request.GET.get("only", "")),
     )
 
 
@@ -400,19 +431,85 @@ def club_export(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Every current member of the viewer's clubs in a commune or province, as .xlsx."""
+    """Every current member of the viewer's clubs in a commune or province, as .xlsx, with
+    the list's search and filters. Up to ``ISHC_MEMBER_EXPORT_INLINE_ROWS`` rows the file
+    comes at once; above, a page offers to build it in the background (``members.exports``):
+    the POST records the job and leads to its progress and download."""
     area = scoping.get_for_user(Area, request.user, pk=pk)
-    clubs = selectors.area_clubs(area=area, viewer=request.user, dissolved=True)
-    qs = scoping.for_user(Member, request.user).filter(club__in=clubs.values("pk"))
-    filters = MemberFilterForm(request.GET or None, user=request.user).values()
-    qs = selectors.filter_members(
-        qs, viewer=request.user, term=search_term(request), filters=filters
+    privacy.require_people(request.user)
+    # The search and filters, checked by the list's form (the POST carries them back from
+    # the offer page as a query string: checked again, like anything a client sends).
+    params = QueryDict(request.POST.get("query", "")) if request.method == "POST" else request.GET
+    filters = MemberFilterForm(params or None, user=request.user).values()
+    term = fold("".join(ch for ch in params.get("q", "") if ch.isprintable()))[:100]
+    query = urlencode({**filters, "q": term} if term else filters)
+    qs = selectors.area_export_members(area=area, viewer=request.user, query=query)
+    if request.method == "POST":
+        privacy.note_access(request, area, privacy.HIGH_RISK, kind=privacy.DOWNLOAD, count=qs)
+        job = export_jobs.export_request(area=area, query=query, by=request.user)
+        messages.success(request, _("The workbook is being prepared."))
+        return redirect("members:export_detail", pk=job.pk)
+    total = qs.count()
+    if total > settings.ISHC_MEMBER_EXPORT_INLINE_ROWS:
+        return render(
+            request,
+            "members/export_start.html",
+            {
+                "title": _("Export members"),
+                "subtitle": area.name,
+                "area": area,
+                "total": total,
+                "query": query,
+                "jobs": _my_exports(request.user).select_related("area")[:10],
+            },
+        )
+    privacy.note_access(request, area, privacy.HIGH_RISK, kind=privacy.DOWNLOAD, count=total)
+    return _xlsx_response(qs, user=request.user, filename=f"thanh-vien-{area.code}.xlsx")
+
+
+def _my_exports(user: User) -> QuerySet[MemberExportJob]:
+    return scoping.for_user(MemberExportJob, user).filter(created_by=user)
+
+
+def _export_job(request: AuthenticatedHttpRequest, pk: int) -> MemberExportJob:
+    """One of the user's own exports (another person's, even in scope: 404)."""
+    privacy.require_people(request.user)
+    return scoping.get_for_user(
+        _my_exports(request.user).select_related("area"), request.user, pk=pk
     )
-    privacy.note_access(request, area, privacy.HIGH_RISK, kind=privacy.DOWNLOAD, count=qs)
-    return _xlsx_response(
-        selectors.export_members(qs), user=request.user, filename=f"thanh-vien-{area.code}.xlsx"
+
+
+@login_required
+@require_safe
+def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = _export_job(request, pk)
+    return render(
+        request,
+        "members/export_detail.html",
+        {"job": job, "title": _("Export members"), "subtitle": job.area.name},
+    )
+
+
+@login_required
+@require_safe
+def export_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress box alone, polled by htmx until the file is ready."""
+    return render(request, "members/_export_progress.html", {"job": _export_job(request, pk)})
+
+
+@login_required
+@require_safe
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    job = _export_job(request, pk)
+    if job.status != MemberExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=XLSX,
     )
 
 
@@ -420,13 +517,31 @@ def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The member withdraws consent: the sensitive fields are cleared, the record stays."""
+    if (first := repeat_answer(request)) is not None:  # a double tap on the confirmation
+        return first
     member = scoping.get_for_user(Member, request.user, pk=pk, write=True)
-    services.consent_withdraw(member=member, by=request.user)
-    messages.success(
+    detail = reverse("members:member_detail", args=[member.pk])
+    return confirm_or_do(
         request,
-        _(
-            "Consent withdrawn: the sensitive information and the health readings were "
-            "removed, from the change history too."
+        do=lambda: once(
+            request,
+            save=lambda: services.consent_withdraw(member=member, by=request.user),
+            success=_(
+                "Consent withdrawn: the sensitive information and the health readings were "
+                "removed, from the change history too."
+            ),
+            next_url=detail,
         ),
+        title=_("Record that %(name)s withdrew their consent?") % {"name": member.full_name},
+        will=[
+            _(
+                "Their ethnicity, household status, disability and care needs are removed, "
+                "from the change history too."
+            ),
+            _("Every blood pressure and weight reading of theirs is deleted."),
+            _("The ethnicity on their training registrations is removed."),
+            _("It cannot be brought back; the member record itself stays."),
+        ],
+        action=_("Withdraw the consent and remove"),
+        cancel_url=detail,
     )
-    return redirect("members:member_detail", pk=member.pk)

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clubs.models import Club
+from config.pickers import PickerField
 from config.ui import DateField, DecimalTextField, MoneyField
+from members.forms import member_pick_url
 from members.models import Member
 from month.models import (
     CARE_SERVICE_CHOICES,
@@ -69,7 +71,9 @@ class MeetingRecordForm(forms.Form):
         label=gettext_lazy("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     minutes = forms.CharField(
-        label=gettext_lazy("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("meeting record", "Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     decisions = forms.CharField(
         label=gettext_lazy("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -247,6 +251,10 @@ def active_members(club: Club) -> QuerySet[Member]:
     return Member.objects.filter(club=club).on_register(timezone.localdate())
 
 
+def _with_details(member: Member) -> str:
+    return f"{member.full_name} ({member.picker_details})" if member.picker_details else str(member)
+
+
 class ActivityForm(forms.ModelForm):
     date = DateField(label=gettext_lazy("Date"), not_future=True)
     cost = MoneyField(label=gettext_lazy("Cost (VND)"), allow_zero=True, initial=0, required=False)
@@ -277,9 +285,10 @@ class ActivityForm(forms.ModelForm):
         cast(
             forms.ModelMultipleChoiceField, self.fields["areas"]
         ).queryset = ActivityArea.objects.filter(active=True)
-        cast(forms.ModelMultipleChoiceField, self.fields["participants"]).queryset = active_members(
-            club
-        ).order_by("search_name")
+        participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
+        participants.queryset = active_members(club).order_by("search_name")
+        # Namesakes told apart by year of birth and village, as in the pickers.
+        participants.label_from_instance = _with_details  # type: ignore[assignment]
         self.fields["participants"].required = False
         self.club = club
         cast(MoneyField, self.fields["cost"]).max_value = settings.ISHC_MAX_ACTIVITY_COST_VND
@@ -310,6 +319,9 @@ class ActivityForm(forms.ModelForm):
 
 
 class VisitForm(forms.ModelForm):
+    # Searched by name, told apart by year of birth and village (config.pickers).
+    volunteer = PickerField(label=gettext_lazy("Volunteer"))
+    recipient = PickerField(label=gettext_lazy("Care recipient"))
     date = DateField(label=gettext_lazy("Date"), not_future=True)
     services = forms.MultipleChoiceField(
         label=gettext_lazy("Services given"),
@@ -326,12 +338,10 @@ class VisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.club = club
         members = active_members(club)
-        cast(forms.ModelChoiceField, self.fields["volunteer"]).queryset = members.order_by(
-            "-is_volunteer", "search_name"
-        )
-        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = members.order_by(
-            "-needs_care", "search_name"
-        )
+        for name, first in (("volunteer", "-is_volunteer"), ("recipient", "-needs_care")):
+            field = cast(PickerField, self.fields[name])
+            field.queryset = members.order_by(first, "search_name", "pk")
+            field.search_url = member_pick_url(club.pk)
         if self.instance.pk:
             self.initial["services"] = self.instance.service_list
 

@@ -1,4 +1,5 @@
-"""Approved months are closed books.
+"""Approved months are closed books (and the one other thing funds asks of month: the day of a
+club's next meeting, ``next_meeting_day``).
 
 Once the province approves a club's monthly report, the records the report was compiled from
 (meetings, attendance, health checks, activities, home-care visits and, in the funds app,
@@ -63,3 +64,22 @@ def assert_month_open(
     if day is not None and is_month_locked(club, day):
         error = ValidationError(locked_message(day), code="month_locked")
         raise MonthLocked({field: error} if field else error)
+
+
+def next_meeting_day(club: Club | int | None, after: datetime.date) -> datetime.date | None:
+    """The day of the club's next planned meeting on or after ``after``, as the meeting list
+    shows it (a moved meeting on its new day, a cancelled one not at all); ``None`` when none
+    is planned. The loans-due list (``funds.selectors.due_at_next_meeting``) asks here: the
+    second function of the sanctioned funds -> month pair (docs/architecture.md)."""
+    Meeting = apps.get_model("month", "Meeting")
+
+    club_id = _club_id(club)
+    if club_id is None:
+        return None
+    day: datetime.date | None = (
+        Meeting.objects.filter(club_id=club_id, status=Meeting.Status.PLANNED, date__gte=after)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return day

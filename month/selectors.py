@@ -8,16 +8,18 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import privacy, scoping
 from clubs.models import Club
 from config.choices import readable
+from config.collation import by_name
 from config.months import add_months, month_bounds, shift, split, ym_of_date
 from funds.selectors import month_figures  # the one read month makes of funds
-from members.models import Member
+from members.models import Member, on_register_q
 from month import figures, schedule
 from month.models import (
     Activity,
@@ -148,14 +150,84 @@ def report_figures(club: Club, year: int, month: int) -> dict[str, Any]:
     }
 
 
+def report_gaps(report: MonthlyReport) -> list[str]:
+    """What the completeness check finds missing before a report is submitted, one line each
+    (docs/month.md): empty narrative sections, meetings of the month still planned (neither
+    recorded nor cancelled), held meetings without attendance, members present without a
+    reading (those who agreed to health data), no activity. Four queries."""
+    first, last = month_bounds(report.year, report.month)
+    gaps: list[str] = []
+    if not report.narrative.strip():
+        gaps.append(_("The section “Activities and results” is empty."))
+    if not report.difficulties.strip():
+        gaps.append(_("The section “Difficulties and proposals” is empty."))
+    meetings = list(
+        Meeting.objects.filter(club_id=report.club_id, date__gte=first, date__lte=last)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(marks=Count("attendance"))
+        .order_by("date", "pk")
+    )
+    if not meetings:
+        gaps.append(_("No meeting of the club is recorded for this month."))
+    no_reading = dict(
+        Attendance.objects.filter(
+            meeting__in=[m.pk for m in meetings if m.status == Meeting.Status.HELD],
+            status=Attendance.Status.PRESENT,
+            member__consent_on__isnull=False,
+        )
+        .exclude(
+            Exists(
+                HealthCheck.objects.filter(
+                    meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id")
+                )
+            )
+        )
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
+    for meeting in meetings:
+        day = meeting.date.strftime("%d/%m/%Y")
+        if meeting.status == Meeting.Status.PLANNED:
+            gaps.append(
+                _(
+                    "The meeting of %(day)s is not recorded: record it, or mark it cancelled "
+                    "if it did not take place."
+                )
+                % {"day": day}
+            )
+        elif not meeting.marks:
+            gaps.append(_("No attendance was recorded at the meeting of %(day)s.") % {"day": day})
+        elif count := no_reading.get(meeting.pk):
+            gaps.append(
+                ngettext(
+                    "%(count)s member present at the meeting of %(day)s has no reading.",
+                    "%(count)s members present at the meeting of %(day)s have no reading.",
+                    count,
+                )
+                % {"count": count, "day": day}
+            )
+    if not Activity.objects.filter(
+        club_id=report.club_id, date__gte=first, date__lte=last
+    ).exists():
+        gaps.append(_("No activity is logged for this month."))
+    return gaps
+
+
 # --- Reports for staff ----------------------------------------------------------------------
 
 
 def report_list(*, viewer: User, status: str | None = None) -> QuerySet[MonthlyReport]:
-    qs = scoping.for_user(MonthlyReport, viewer).select_related("club", "club__commune")
+    """The inbox's rows. Without the report's figures (JSON) and texts: sorting a province's
+    thousands of reports to cut one page carried them through the sort (on disk)."""
+    qs = (
+        scoping.for_user(MonthlyReport, viewer)
+        .select_related("club", "club__commune")
+        .defer("figures", "narrative", "difficulties")
+    )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-year", "-month", "club__name")
+    return qs.order_by("-year", "-month", *by_name("club__commune__name", "club__name"), "pk")
 
 
 def waiting_status_for(viewer: User) -> str | None:
@@ -199,7 +271,7 @@ def late_reports(*, viewer: User, year: int, month: int) -> QuerySet[Club]:
             | Q(report_status__in=[MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED])
             | Q(report_submitted_at__gte=schedule.report_late_from(year, month))
         )
-        .order_by("commune__name", "name")
+        .order_by(*by_name("commune__name", "name"), "pk")
     )
 
 
@@ -346,6 +418,71 @@ def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# --- The start page's to-do list (reports.views.start_page reads these) -------------------
+
+
+def returned_reports(*, club: Club, viewer: User) -> QuerySet[MonthlyReport]:
+    """The club's reports sent back by a reviewer and not yet submitted again, with who
+    returned them and why (one query)."""
+    return (
+        scoping.for_user(MonthlyReport, viewer)
+        .filter(club=club, status=MonthlyReport.Status.RETURNED)
+        .select_related("returned_by")
+        .order_by("year", "month")
+    )
+
+
+def report_due(*, club: Club, today: datetime.date | None = None) -> dict[str, Any] | None:
+    """The monthly report the club owes next: last month's while it is not submitted (with its
+    deadline, ``schedule.report_deadline``, and whether that has passed); None once it is in.
+    One query."""
+    today = today or timezone.localdate()
+    year, month = split(shift(ym_of_date(today), -1))
+    if club.founded_on and club.founded_on > month_bounds(year, month)[1]:
+        return None
+    report = MonthlyReport.objects.filter(club=club, year=year, month=month).first()
+    if report is not None and not report.is_editable:
+        return None
+    deadline = schedule.report_deadline(year, month)
+    return {
+        "year": year,
+        "month": month,
+        "period": f"{month:02d}/{year}",
+        "report": report,
+        "deadline": deadline,
+        "late": today > deadline,
+    }
+
+
+def members_needing_visit(
+    *, club: Club, viewer: User, today: datetime.date | None = None
+) -> QuerySet[Member]:
+    """Members of the club who need home care and have had no home-care visit this month, in
+    name order (one query)."""
+    today = today or timezone.localdate()
+    first, last = month_bounds(today.year, today.month)
+    visited = HomeCareVisit.objects.filter(
+        recipient=OuterRef("pk"), date__gte=first, date__lte=last
+    )
+    return (
+        scoping.for_user(Member, viewer)
+        .filter(on_register_q(today), club=club, needs_care=True)
+        .exclude(Exists(visited))
+        .order_by("search_name", "pk")
+    )
+
+
+def reports_waiting_counts(*, viewer: User) -> dict[str, int]:
+    """How many reports in the viewer's scope stand at each step of the approval chain:
+    submitted (waiting for the commune), reviewed (waiting for the province), returned
+    (waiting for the club). One query."""
+    Status = MonthlyReport.Status
+    steps = (Status.SUBMITTED, Status.REVIEWED, Status.RETURNED)
+    return scoping.for_user(MonthlyReport, viewer).aggregate(
+        **{str(s): Count("pk", filter=Q(status=s)) for s in steps}
+    )
+
+
 __all__ = [
     "club_month_overview",
     "last_due_month",
@@ -354,10 +491,14 @@ __all__ = [
     "meeting_sheet",
     "meeting_summary",
     "member_month_panel",
+    "members_needing_visit",
     "next_meeting",
     "person_data",
     "readings_without_consent",
+    "report_due",
     "report_figures",
     "report_list",
+    "reports_waiting_counts",
+    "returned_reports",
     "waiting_status_for",
 ]

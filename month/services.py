@@ -40,6 +40,7 @@ from month.models import (
     Reminder,
     reading_errors,
 )
+from month.notices import report_step_notify
 from month.readings import consent_refusal, has_health_consent
 from month.selectors import meeting_roster, readings_without_consent
 
@@ -604,6 +605,53 @@ def report_month_over(report: MonthlyReport, today: datetime.date | None = None)
     return last is not None and today >= last
 
 
+def _month_not_over(report: MonthlyReport) -> MonthError:
+    return MonthError(
+        _("The month has not ended yet; the report can be submitted from %(day)s.")
+        % {"day": add_months(report.first_day, 1).strftime("%d/%m/%Y")}
+    )
+
+
+def report_step_check(
+    *,
+    report: MonthlyReport,
+    step: str,
+    by: User,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> None:
+    """Raise what taking ``step`` (submit, review, approve, reopen) on ``report`` would raise
+    now, without writing: ``PermissionDenied`` for who, ``MonthError`` for when. The step's
+    service asks the same under the report's row lock; the view asks first so that a
+    confirmation page is drawn only for a step that can be taken."""
+    Status = MonthlyReport.Status
+    if step == "submit":
+        _require_club_side(by)
+        if not report.is_editable:
+            raise MonthError(_("This report has already been submitted."))
+        if not report_month_over(report, today):
+            raise _month_not_over(report)
+    elif step == "review":
+        if not scoping.is_staff_role(by):
+            raise PermissionDenied
+        if report.status != Status.SUBMITTED:
+            raise MonthError(_("Only a submitted report can be reviewed."))
+    elif step == "approve":
+        if not scoping.is_province_role(by):
+            raise PermissionDenied
+        if report.status != Status.REVIEWED:
+            raise MonthError(_("Only a report reviewed by the commune can be approved."))
+    elif step == "reopen":
+        if not scoping.is_province_role(by):
+            raise PermissionDenied
+        if not comment.strip():
+            raise MonthError({"comment": _("Give a reason for reopening the month.")})
+        if report.status != Status.APPROVED:
+            raise MonthError(_("Only an approved report can be reopened."))
+    else:
+        raise ValueError(step)
+
+
 def report_submit(
     *, report: MonthlyReport, by: User, today: datetime.date | None = None
 ) -> MonthlyReport:
@@ -612,23 +660,14 @@ def report_submit(
     _require_club_side(by)
     with transaction.atomic():
         report = _locked_report(report)
-        if not report.is_editable:
-            raise MonthError(_("This report has already been submitted."))
-        if not report_month_over(report, today):
-            raise MonthError(
-                _("The month has not ended yet; the report can be submitted from %(day)s.")
-                % {
-                    "day": add_months(datetime.date(report.year, report.month, 1), 1).strftime(
-                        "%d/%m/%Y"
-                    )
-                }
-            )
+        report_step_check(report=report, step="submit", by=by, today=today)
         _compile(report, by)
         before = report.status
         report.status = MonthlyReport.Status.SUBMITTED
         report.submitted_by, report.submitted_at = by, timezone.now()
         report.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-        _log(report, MonthlyReportEvent.Action.SUBMITTED, before, by)
+        event = _log(report, MonthlyReportEvent.Action.SUBMITTED, before, by)
+        report_step_notify(report=report, event=event, by=by)
     return report
 
 
@@ -653,7 +692,8 @@ def _sign_off(
         setattr(report, f"{step}_by", by)
         setattr(report, f"{step}_at", timezone.now())
         report.save(update_fields=["status", f"{step}_by", f"{step}_at", "updated_at"])
-        _log(report, step, before, by, comment)
+        event = _log(report, step, before, by, comment)
+        report_step_notify(report=report, event=event, by=by, comment=comment)
     return report
 
 
@@ -701,7 +741,8 @@ def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyRe
         report.save(
             update_fields=["status", "returned_by", "returned_at", "return_comment", "updated_at"]
         )
-        _log(report, MonthlyReportEvent.Action.RETURNED, before, by, report.return_comment)
+        event = _log(report, MonthlyReportEvent.Action.RETURNED, before, by, report.return_comment)
+        report_step_notify(report=report, event=event, by=by, comment=report.return_comment)
     return report
 
 
@@ -731,7 +772,8 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
                 "updated_at",
             ]
         )
-        _log(report, MonthlyReportEvent.Action.REOPENED, before, by, report.return_comment)
+        event = _log(report, MonthlyReportEvent.Action.REOPENED, before, by, report.return_comment)
+        report_step_notify(report=report, event=event, by=by, comment=report.return_comment)
     return report
 
 
@@ -756,6 +798,7 @@ __all__ = [
     "report_return",
     "report_review",
     "report_start",
+    "report_step_check",
     "report_submit",
     "report_update_text",
     "visit_delete",

@@ -6,6 +6,7 @@ The ``reports`` app owns ``/reports/`` (dashboards), so monthly reports live und
 
 from django.urls import path
 
+from month import inbox, offline
 from month import views as v
 
 app_name = "month"
@@ -18,6 +19,9 @@ urlpatterns = [
     path("clubs/<int:club_id>/meetings/new/", v.meeting_add, name="meeting_add"),
     path("meetings/<int:pk>/", v.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/record/", v.meeting_record, name="meeting_record"),
+    # The record sheet saved on a phone, sent when there is a signal (month/offline.py).
+    path("meetings/<int:pk>/sync/", v.meeting_sync, name="meeting_sync"),
+    path("offline/state.json", offline.offline_state, name="offline_state"),
     path("meetings/<int:pk>/move/", v.meeting_move, name="meeting_move"),
     path("meetings/<int:pk>/cancel/", v.meeting_cancel, name="meeting_cancel"),
     # Activities
@@ -33,7 +37,8 @@ urlpatterns = [
     # Monthly reports
     path("clubs/<int:club_id>/reports/", v.club_reports, name="club_reports"),
     path("clubs/<int:club_id>/reports/start/", v.report_start, name="report_start"),
-    path("monthly-reports/", v.report_inbox, name="report_inbox"),
+    path("monthly-reports/", inbox.report_inbox, name="report_inbox"),
+    path("monthly-reports/bulk/", inbox.report_bulk, name="report_bulk"),
     path("monthly-reports/late/", v.late_list, name="late_list"),
     path("monthly-reports/<int:pk>/", v.report_detail, name="report_detail"),
     path("monthly-reports/<int:pk>/compile/", v.report_compile, name="report_compile"),

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import privacy, scoping
+from accounts.confirm import confirm_or_do
 from accounts.http import AuthenticatedHttpRequest
-from accounts.once import once
+from accounts.once import once, repeat_answer
 from clubs.models import Club
+from config.collation import by_name
 from config.ui import errors_to_form, form_page, paginate, search_term
 from members.models import Member
-from month import schedule
+from month import offline, schedule
 from month import selectors as sel
 from month import services as svc
 from month.forms import (
@@ -46,7 +48,7 @@ from month.forms import (
     VisitForm,
     sheet_rows,
 )
-from month.locking import is_month_locked
+from month.locking import assert_month_open, is_month_locked
 from month.models import Activity, Attendance, HomeCareVisit, Meeting, MonthlyReport
 from month.record_sheet import render_rows
 from month.reminders.services import reminders_for_meeting
@@ -83,7 +85,11 @@ def month_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Leaders go straight to their club's meetings; staff pick a club."""
     if request.user.club_id:
         return redirect("month:meeting_list", club_id=request.user.club_id)
-    qs = scoping.clubs_for(request.user).select_related("commune").order_by("commune__name", "name")
+    qs = (
+        scoping.clubs_for(request.user)
+        .select_related("commune")
+        .order_by(*by_name("commune__name", "name"), "pk")
+    )
     if term := search_term(request):
         qs = qs.filter(search_name__contains=term)
     return render(
@@ -184,6 +190,31 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _note_readings(
+    request: AuthenticatedHttpRequest, form: MeetingRecordForm, result: svc.RecordResult
+) -> None:
+    """The warnings a saved sheet gives about its readings (very high, high)."""
+    unusual = form.unusual_readings()
+    if unusual:
+        messages.warning(
+            request,
+            _(
+                "Very high readings (%(threshold)s or more) for: %(names)s. Measure "
+                "again after a rest and advise a visit to the health station."
+            )
+            % {
+                "threshold": "180/110",
+                "names": ", ".join(m.full_name for m, _r in unusual),
+            },
+        )
+    if result.high_readings:
+        messages.info(
+            request,
+            _("%(count)s members had a high blood pressure (140/90 or more).")
+            % {"count": len(result.high_readings)},
+        )
+
+
 @login_required
 def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The record sheet: one plain form POST saves the whole sitting."""
@@ -206,7 +237,11 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     locked = is_month_locked(meeting.club_id, meeting.date)
     if posted and form.is_valid():
-        try:
+
+        def record() -> svc.RecordResult:
+            # A sheet drawn before the meeting changed (another board member recorded it, it
+            # was moved or cancelled) is refused with the reason (month.offline).
+            offline.assert_current(meeting, request.POST.get("version", ""))
             result = svc.meeting_record(
                 meeting=meeting,
                 attendance=form.attendance(),
@@ -217,32 +252,22 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 agenda=form.cleaned_data["agenda"],
                 by=request.user,
             )
+            _note_readings(request, form, result)
+            return result
+
+        try:
+            # Once per sheet key (accounts.once): a double tap or a resubmit of the same
+            # sheet records nothing twice and is answered like the first post.
+            return once(
+                request,
+                save=record,
+                success=_("Meeting saved."),
+                next_url=reverse("month:meeting_detail", args=[meeting.pk]),
+            )
         except svc.NoConsentError as exc:  # consent withdrawn while the sheet was open
             form.refuse_readings(exc.member_ids)
         except ValidationError as exc:
             errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Meeting saved."))
-            unusual = form.unusual_readings()
-            if unusual:
-                messages.warning(
-                    request,
-                    _(
-                        "Very high readings (%(threshold)s or more) for: %(names)s. Measure "
-                        "again after a rest and advise a visit to the health station."
-                    )
-                    % {
-                        "threshold": "180/110",
-                        "names": ", ".join(m.full_name for m, _r in unusual),
-                    },
-                )
-            if result.high_readings:
-                messages.info(
-                    request,
-                    _("%(count)s members had a high blood pressure (140/90 or more).")
-                    % {"count": len(result.high_readings)},
-                )
-            return redirect("month:meeting_detail", pk=meeting.pk)
     buttons = [
         (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label, "success"),
         (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label, "danger"),
@@ -254,7 +279,8 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         rows = sheet_rows(sheet["members"], sheet["marks"], sheet["readings"], buttons)
     privacy.note_access(request, meeting, privacy.SENSITIVE, count=rows)  # the readings
-    return render(
+    kept_offline = offline.is_offline_user(request.user)
+    response = render(
         request,
         "month/meeting_record.html",
         {
@@ -265,7 +291,85 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sheet_rows": render_rows(rows),
             "locked": locked,
             "tab": "meetings",
+            "version": offline.version(meeting),
+            "offline": kept_offline,
+            "sheet_texts": offline.sheet_texts(),
         },
+    )
+    if kept_offline:
+        # Whose copy this is: the service worker keeps it in that leader's cache only.
+        response["X-ISHC-User"] = str(request.user.pk)
+    return response
+
+
+@login_required
+@require_POST
+def meeting_sync(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The record sheet sent from a phone (``static/js/offline.js``), perhaps long after it was
+    filled with no signal: the same form, checks and write as ``meeting_record``, once per
+    key made on the phone, answered in JSON: ``sent``, ``refused`` (the errors beside their
+    fields) or ``conflict`` (the reason and what the server holds, member by member)."""
+    meeting = _meeting(request, pk, write=True)
+    sheet = sel.meeting_sheet(meeting)
+    form = MeetingRecordForm(
+        request.POST, members=sheet["members"], marks=sheet["marks"], readings=sheet["readings"]
+    )
+    if form.is_valid():
+
+        def record() -> svc.RecordResult:
+            offline.assert_current(meeting, request.POST.get("version", ""))
+            result = svc.meeting_record(
+                meeting=meeting,
+                attendance=form.attendance(),
+                readings=form.readings(),
+                guests=form.cleaned_data["guests"],
+                minutes=form.cleaned_data["minutes"],
+                decisions=form.cleaned_data["decisions"],
+                agenda=form.cleaned_data["agenda"],
+                by=request.user,
+            )
+            _note_readings(request, form, result)
+            return result
+
+        try:
+            answer = once(
+                request,
+                save=record,
+                success=_("Meeting saved."),
+                next_url=reverse("month:meeting_detail", args=[meeting.pk]),
+            )
+        except offline.MeetingConflict as exc:
+            current = Meeting.objects.get(pk=meeting.pk)
+            now = sel.meeting_sheet(current)
+            privacy.note_access(request, meeting, privacy.SENSITIVE, count=now["members"])
+            return JsonResponse(
+                {
+                    "state": "conflict",
+                    "reason": " ".join(exc.messages),
+                    "version": offline.version(current),
+                    "server": offline.server_values(now),
+                    "meeting": {
+                        "guests": str(current.guests),
+                        "agenda": current.agenda,
+                        "minutes": current.minutes,
+                        "decisions": current.decisions,
+                    },
+                },
+                status=409,
+            )
+        except svc.NoConsentError as exc:
+            form.refuse_readings(exc.member_ids)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            current = Meeting.objects.get(pk=meeting.pk)
+            return JsonResponse(
+                {"state": "sent", "url": answer["Location"], "version": offline.version(current)}
+            )
+    errors = {name: list(messages_) for name, messages_ in form.errors.items() if name != "__all__"}
+    return JsonResponse(
+        {"state": "refused", "errors": errors, "general": list(form.non_field_errors())},
+        status=422,
     )
 
 
@@ -349,6 +453,9 @@ class _ClubRecord(Generic[_Record]):
     edit_title: StrOrPromise
     saved: StrOrPromise
     deleted: StrOrPromise
+    # The confirmation page of a delete: its title and what will be lost, in words.
+    delete_title: StrOrPromise
+    delete_will: Callable[[Any], list[str]]
     # The personal data the list shows, noted in the access log (accounts.privacy).
     access: privacy.Category | None = None
 
@@ -370,6 +477,16 @@ ACTIVITIES = _ClubRecord(
     edit_title=gettext_lazy("Edit activity"),
     saved=gettext_lazy("Activity saved."),
     deleted=gettext_lazy("Activity deleted."),
+    delete_title=gettext_lazy("Delete this activity?"),
+    delete_will=lambda a: [
+        _(
+            "The activity “%(title)s” of %(date)s is deleted from the records of %(club)s, "
+            "with its list of participants."
+        )
+        % {"title": a.title, "date": a.date.strftime("%d/%m/%Y"), "club": a.club.name},
+        _("It leaves the month's figures the next time the report is compiled."),
+        _("It cannot be brought back: log it again if it was deleted by mistake."),
+    ],
 )
 VISITS = _ClubRecord(
     model=HomeCareVisit,
@@ -385,6 +502,21 @@ VISITS = _ClubRecord(
     edit_title=gettext_lazy("Edit home-care visit"),
     saved=gettext_lazy("Home-care visit saved."),
     deleted=gettext_lazy("Home-care visit deleted."),
+    delete_title=gettext_lazy("Delete this home-care visit?"),
+    delete_will=lambda v: [
+        _(
+            "The visit of %(date)s by %(volunteer)s to %(recipient)s is deleted from the "
+            "records of %(club)s."
+        )
+        % {
+            "date": v.date.strftime("%d/%m/%Y"),
+            "volunteer": v.volunteer.full_name,
+            "recipient": v.recipient.full_name,
+            "club": v.club.name,
+        },
+        _("It leaves the month's figures the next time the report is compiled."),
+        _("It cannot be brought back: log it again if it was deleted by mistake."),
+    ],
     access=privacy.HIGH_RISK,  # who receives care, and what care
 )
 
@@ -437,14 +569,39 @@ def _record_edit(
 def _record_delete(
     request: AuthenticatedHttpRequest, pk: int, kind: _ClubRecord[_Record]
 ) -> HttpResponse:
-    record = scoping.get_for_user(kind.model, request.user, pk=pk, write=True)
-    try:
-        kind.delete(record, request.user)
+    if (first := repeat_answer(request)) is not None:  # a double tap on "Delete"
+        return first
+    record = scoping.get_for_user(
+        kind.related(kind.model.objects.select_related("club")), request.user, pk=pk, write=True
+    )
+    list_url = reverse(f"month:{kind.name}_list", args=[record.club_id])
+    try:  # a record of a locked month: say so at once, not after a confirmation
+        for club_id, day in record.lock_points():
+            assert_month_open(club_id, day)
     except ValidationError as exc:
         _error_message(request, exc)
-    else:
-        messages.success(request, kind.deleted)
-    return redirect(f"month:{kind.name}_list", club_id=record.club_id)
+        return redirect(list_url)
+
+    def do() -> HttpResponse:
+        try:
+            return once(
+                request,
+                save=lambda: kind.delete(record, request.user),
+                success=str(kind.deleted),
+                next_url=list_url,
+            )
+        except ValidationError as exc:
+            _error_message(request, exc)
+        return redirect(list_url)
+
+    return confirm_or_do(
+        request,
+        do=do,
+        title=kind.delete_title,
+        will=kind.delete_will(record),
+        action=_("Delete"),
+        cancel_url=list_url,
+    )
 
 
 @login_required
@@ -519,25 +676,6 @@ def report_start(request: AuthenticatedHttpRequest, club_id: int) -> HttpRespons
         _error_message(request, exc)
         return redirect("month:club_reports", club_id=club.pk)
     return redirect("month:report_detail", pk=report.pk)
-
-
-@login_required
-def report_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Reports in the user's scope; by default those waiting for the user's step."""
-    waiting = sel.waiting_status_for(request.user)
-    status = request.GET.get("status", waiting or "")
-    if status not in MonthlyReport.Status.values:
-        status = ""
-    return render(
-        request,
-        "month/report_list.html",
-        {
-            "page_obj": paginate(request, sel.report_list(viewer=request.user, status=status)),
-            "status": status,
-            "statuses": MonthlyReport.Status.choices,
-            "title": _("Monthly reports"),
-        },
-    )
 
 
 def _report(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) -> MonthlyReport:
@@ -635,16 +773,101 @@ def _report_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
         ),
     }
     action, success = done[step]
+    detail = reverse("month:report_detail", args=[report.pk])
+
+    def do() -> HttpResponse:
+        try:
+            return once(request, save=action, success=success, next_url=detail)
+        except ValidationError as exc:
+            _error_message(request, exc)
+        return redirect(detail)
+
+    if step not in _CONFIRMED_STEPS:
+        return do()
+    if (first := repeat_answer(request)) is not None:  # a double tap on the confirmation
+        return first
     try:
-        return once(
-            request,
-            save=action,
-            success=success,
-            next_url=reverse("month:report_detail", args=[report.pk]),
-        )
+        # Who may take the step, and whether it can be taken now, before any page asks.
+        svc.report_step_check(report=report, step=step, by=by, comment=text)
     except ValidationError as exc:
         _error_message(request, exc)
-    return redirect("month:report_detail", pk=report.pk)
+        return redirect(detail)
+    return confirm_or_do(
+        request,
+        do=do,
+        cancel_url=detail,
+        **_step_confirmation(report, step, text),
+    )
+
+
+# The steps that cannot be taken back by the one who takes them: each asks first.
+_CONFIRMED_STEPS = ("submit", "review", "approve", "reopen")
+
+
+def _step_confirmation(report: MonthlyReport, step: str, comment: str) -> dict[str, Any]:
+    """What the confirmation page of a report step says (docs/month.md)."""
+    names = {"club": report.club.name, "period": report.period}
+    said = [_("Your comment: %(comment)s") % {"comment": comment}] if comment.strip() else []
+    if step == "submit":
+        return {
+            "title": _("Submit the report of %(club)s for %(period)s?") % names,
+            "will": [
+                _(
+                    "The figures are compiled again from the month's records and sent with "
+                    "your text to the commune association for review."
+                ),
+                _(
+                    "The club can no longer change the report unless the commune returns it "
+                    "with a comment."
+                ),
+            ],
+            "warnings": sel.report_gaps(report),
+            "action": _("Submit the report"),
+            "danger": False,
+        }
+    if step == "review":
+        return {
+            "title": _("Accept the report of %(club)s for %(period)s?") % names,
+            "will": [
+                _("The report is passed on to the provincial association for approval."),
+                _("The club can no longer change it unless it is returned."),
+                *said,
+            ],
+            "action": _("Accept and pass on"),
+            "danger": False,
+        }
+    if step == "approve":
+        return {
+            "title": _("Approve the report of %(club)s for %(period)s?") % names,
+            "will": [
+                _(
+                    "The month %(period)s of %(club)s is locked: its meetings, attendance, "
+                    "readings, activities and home-care visits can no longer be changed."
+                )
+                % names,
+                _("The ledger entries of the club's funds dated in %(period)s are locked too.")
+                % names,
+                _(
+                    "Only provincial association staff can reopen the month, and their "
+                    "reason is recorded."
+                ),
+                *said,
+            ],
+            "action": _("Approve and lock the month"),
+        }
+    return {  # reopen
+        "title": _("Reopen the month %(period)s of %(club)s?") % names,
+        "will": [
+            _("The month's records and the ledger entries dated in it can be changed again."),
+            _("The report goes back to the club as returned, with your reason: %(reason)s")
+            % {"reason": comment.strip()},
+            _(
+                "The month is locked again only when its report is submitted, reviewed and "
+                "approved again."
+            ),
+        ],
+        "action": _("Reopen the month"),
+    }
 
 
 def _step_view(step: str):

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from config.excel import write_only_header, write_only_row
 from members.excel import safe_cell
 from privacy.selectors import TOPICS, PersonData, column_label
 
@@ -62,9 +63,9 @@ def workbook(data: PersonData) -> bytes:
         rows = data.topics.get(key, [])
         sheet = wb.create_sheet(_sheet_title(str(title)))
         columns = _columns(rows) or ["record"]
-        sheet.append([safe_cell(column_label(model, c)) for c in columns])
+        write_only_header(sheet, [column_label(model, c) for c in columns])
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
+            write_only_row(sheet, [_cell(row.get(c)) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -71,12 +71,17 @@ class DataSubjectRequest(ChoiceLabels, models.Model):
         indexes = [models.Index(fields=["member", "kind"], name="dsr_member_kind")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["export", "anonymisation"]), name="dsr_kind_valid"
+                condition=Q(kind__in=["export", "anonymisation"]),
+                name="dsr_kind_valid",
+                violation_error_message=_(
+                    "A request is either a copy of the data or an anonymisation."
+                ),
             ),
             # An anonymisation cannot be undone: it always says why.
             models.CheckConstraint(
                 condition=~Q(kind="anonymisation") | ~Q(reason=""),
                 name="dsr_anonymisation_has_reason",
+                violation_error_message=_("Give the reason for the anonymisation."),
             ),
         ]
 

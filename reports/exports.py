@@ -15,11 +15,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts import privacy
+from config.excel import format_sheet
 from reports.models import ExportJob
 from reports.periods import Period
 from reports.selectors import Dashboard, Figures, dashboard
@@ -87,7 +88,7 @@ def _topics() -> list[tuple[str, list[tuple[str, Callable[[Figures], Any]]]]]:
                 (_("Meetings held"), lambda f: f["meetings_held"]),
                 (_("Attendance rate (%)"), lambda f: _pct(f.attendance_rate)),
                 (_("Activities"), lambda f: f["activities"]),
-                (_("Participants"), lambda f: f["activity_participants"]),
+                (pgettext("activity", "Participants"), lambda f: f["activity_participants"]),
             ],
         ),
         (
@@ -165,12 +166,16 @@ def write_workbook(
         ws.append([safe(_("Total")), *(_value(get(board.totals)) for _h, get in columns)])
         for cell in ws[ws.max_row]:
             cell.font = bold
-        ws.column_dimensions["A"].width = 32
-        for i in range(2, len(columns) + 2):
-            ws.column_dimensions[get_column_letter(i)].width = 16
+        format_sheet(ws, header_row=2, first_column_frozen=True)
         if title == _("Activities") and board.activities:
             ws.append([])
-            ws.append([safe(_("Activity area")), safe(_("Activities")), safe(_("Participants"))])
+            ws.append(
+                [
+                    safe(_("Activity area")),
+                    safe(_("Activities")),
+                    safe(pgettext("activity", "Participants")),
+                ]
+            )
             for cell in ws[ws.max_row]:
                 cell.font = bold
             for a in board.activities:

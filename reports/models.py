@@ -91,7 +91,11 @@ class ClubMonthSummary(models.Model):
         verbose_name = _("club month summary")
         verbose_name_plural = _("club month summaries")
         constraints = [
-            models.UniqueConstraint(fields=["club", "ym"], name="club_month_summary_unique"),
+            models.UniqueConstraint(
+                fields=["club", "ym"],
+                name="club_month_summary_unique",
+                violation_error_message=_("This club's month is already summarised."),
+            ),
         ]
         indexes = [
             models.Index(fields=["province", "ym"], name="summary_province_ym"),
@@ -124,7 +128,11 @@ class ClubMonthActivity(models.Model):
         verbose_name_plural = _("club month activities")
         constraints = [
             models.UniqueConstraint(
-                fields=["club", "ym", "activity_area"], name="club_month_activity_unique"
+                fields=["club", "ym", "activity_area"],
+                name="club_month_activity_unique",
+                violation_error_message=_(
+                    "This club's month already has a count for this activity area."
+                ),
             ),
         ]
         indexes = [
@@ -159,7 +167,11 @@ class AreaMonthSummary(models.Model):
         verbose_name = _("area month summary")
         verbose_name_plural = _("area month summaries")
         constraints = [
-            models.UniqueConstraint(fields=["area", "ym"], name="area_month_summary_unique"),
+            models.UniqueConstraint(
+                fields=["area", "ym"],
+                name="area_month_summary_unique",
+                violation_error_message=_("This area's month is already summarised."),
+            ),
         ]
         indexes = [models.Index(fields=["province", "ym"], name="area_sum_province_ym")]
 
@@ -181,15 +193,28 @@ class SummaryDirty(models.Model):
         verbose_name_plural = _("summaries to recompute")
         constraints = [
             models.UniqueConstraint(
-                fields=["club", "ym"], condition=Q(club__isnull=False), name="dirty_club_month"
+                fields=["club", "ym"],
+                condition=Q(club__isnull=False),
+                name="dirty_club_month",
+                violation_error_message=_(
+                    "This club's month is already waiting to be summarised again."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["area", "ym"], condition=Q(area__isnull=False), name="dirty_area_month"
+                fields=["area", "ym"],
+                condition=Q(area__isnull=False),
+                name="dirty_area_month",
+                violation_error_message=_(
+                    "This area's month is already waiting to be summarised again."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(club__isnull=False, area__isnull=True)
                 | Q(club__isnull=True, area__isnull=False),
                 name="dirty_club_or_area",
+                violation_error_message=_(
+                    "A summary to redo names either a club or an area, not both."
+                ),
             ),
         ]
 
@@ -249,3 +274,160 @@ class ExportJob(ChoiceLabels, models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PeriodicReport(ChoiceLabels, models.Model):
+    """A report of an association level to the level above (docs/reports.md, "Reports
+    upward"): the commune's to the province, the province's to the central association.
+
+    Its statistical annex is compiled from the records as of the period's end (``annex``,
+    never typed); its narrative is written here. draft → submitted → accepted, or returned
+    with a comment and submitted again; accepted is locked until reopened with a reason.
+    """
+
+    class Kind(models.TextChoices):
+        SIX_MONTH = "six_month", _("Six-month review")
+        ANNUAL = "annual", _("Annual review")
+        PROGRAMME = "programme", _("ISHC programme progress")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    class Compile(models.TextChoices):
+        NONE = "", _("Not compiled")
+        QUEUED = "queued", _("Waiting to compile")
+        RUNNING = "running", _("Compiling")
+        DONE = "done", _("Compiled")
+        FAILED = "failed", _("Compiling failed")
+
+    NARRATIVE_FIELDS = ("results", "shortcomings", "lessons", "tasks", "proposals")
+    REQUIRED_NARRATIVE = ("results", "shortcomings", "tasks")
+
+    area = models.ForeignKey(
+        "clubs.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(
+        _("half-year"), null=True, blank=True, help_text=_("1 or 2 for a six-month review.")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    number = models.CharField(_("document number"), max_length=40, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
+    signer_position = models.CharField(_("position of the signer"), max_length=120, blank=True)
+    results = models.TextField(_("results"), blank=True)
+    shortcomings = models.TextField(_("shortcomings and their causes"), blank=True)
+    lessons = models.TextField(_("lessons learnt"), blank=True)
+    tasks = models.TextField(_("tasks for the next period"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    annex = models.JSONField(_("statistical annex"), default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True, editable=False)
+    compile_status = models.CharField(max_length=10, choices=Compile.choices, blank=True)
+    compile_progress = models.PositiveSmallIntegerField(default=0)
+    compile_message = models.CharField(max_length=300, blank=True)
+    compiled_at = models.DateTimeField(_("compiled at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_area_path = "area"
+
+    class Meta:
+        verbose_name = _("report upward")
+        verbose_name_plural = _("reports upward")
+        ordering = ["-year", "-half", "area__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "kind", "year", "half"],
+                name="periodic_report_once",
+                nulls_distinct=False,
+                violation_error_message=_(
+                    "This area already has a report of this kind for this period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="six_month") & Q(half__in=[1, 2]))
+                | (~Q(kind="six_month") & Q(half__isnull=True)),
+                name="periodic_report_period",
+                violation_error_message=_(
+                    "A six-month review is for the first or second half of a year; "
+                    "an annual or programme report is for a whole year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="periodic_report_year",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "year"], name="periodic_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label} — {self.area}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:periodic_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        if self.kind == self.Kind.SIX_MONTH:
+            label = _("first half of %(year)s") if self.half == 1 else _("second half of %(year)s")
+            return str(label) % {"year": self.year}
+        return str(self.year)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.ACCEPTED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class PeriodicReportStep(ChoiceLabels, models.Model):
+    """One step of a report upward: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        COMPILED = "compiled", _("Figures compiled")
+        EDITED = "edited", _("Narrative edited")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+        REOPENED = "reopened", _("Reopened")
+
+    report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    scope_area_path = "report__area"
+
+    class Meta:
+        verbose_name = _("step of a report upward")
+        verbose_name_plural = _("steps of reports upward")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+def narrative_label(name: str) -> str:
+    """The label of a narrative section of ``PeriodicReport`` (its field's verbose name)."""
+    field = PeriodicReport._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.months import label, months_between, shift, split, ym_of, ym_of_date
 from month.schedule import report_deadline
@@ -57,6 +58,25 @@ class Period:
             pass
         return cls(today.year, today.month, today)
 
+    @classmethod
+    def last_complete(cls, today: datetime.date | None = None) -> Period:
+        """The last month that has ended: what a dashboard opens on (the current month has
+        barely started and reads mostly zeros; it is one click away)."""
+        today = today or timezone.localdate()
+        year, month = split(shift(current_ym(today), -1))
+        return cls(year, month, today)
+
+    @property
+    def is_current(self) -> bool:
+        """The period holds the current month, which is still going on."""
+        return current_ym(self.today) in self.months
+
+    @property
+    def current_param(self) -> str:
+        """The ``?period=`` of the current month."""
+        year, month = split(current_ym(self.today))
+        return f"{year:04d}-{month:02d}"
+
     @property
     def is_year(self) -> bool:
         return self.month is None
@@ -104,6 +124,11 @@ def choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
     end = current_ym(today)
     months = list(reversed(months_between(history_start(today), end)))
     years = sorted({split(ym)[0] for ym in months}, reverse=True)
-    return [(f"{split(ym)[0]:04d}-{split(ym)[1]:02d}", label(ym)) for ym in months] + [
-        (f"{y:04d}", str(y)) for y in years
-    ]
+    in_progress = gettext("in progress")
+    return [
+        (
+            f"{split(ym)[0]:04d}-{split(ym)[1]:02d}",
+            f"{label(ym)} ({in_progress})" if ym == end else label(ym),
+        )
+        for ym in months
+    ] + [(f"{y:04d}", str(y)) for y in years]

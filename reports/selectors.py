@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
 from clubs.models import Area, Club
+from config.collation import by_name
 from config.months import label as month_label
 from config.months import shift, split
 from members.models import CompositionTarget
@@ -330,7 +331,7 @@ def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Da
     }
     children = []
     totals: dict[str, Any] = {}
-    for obj in children_qs.order_by("name", "pk"):
+    for obj in children_qs.order_by(*by_name("name"), "pk"):
         row = grouped.pop(obj.pk, None)
         if row is None and child_kind == "club":
             continue  # a club with no row yet (founded later, or not yet summarised)
@@ -457,7 +458,7 @@ def communes_without_club(*, area: Area, period: Period) -> QuerySet[Area]:
     return (
         Area.objects.filter(level=Area.Level.COMMUNE, active=True, province_id=area.pk)
         .exclude(pk__in=with_club)
-        .order_by("name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
 
 

@@ -192,12 +192,29 @@ def recompute_dirty(limit: int = 20_000) -> RecomputeResult:
         )
         raise
     if claimed:
-        pagecache.summaries_changed()
+        pagecache.summaries_changed(_provinces(club_pairs, area_pairs))
     return RecomputeResult(
         clubs=len({c for c, _ in club_pairs}),
         areas=len({a for a, _ in area_pairs}),
         pairs=len(claimed),
     )
+
+
+def _provinces(club_pairs: list[tuple[int, int]], area_pairs: list[tuple[int, int]]) -> set[int]:
+    """The provinces whose dashboards the recomputed clubs and areas change (two queries)."""
+    club_ids = {c for c, _ym in club_pairs}
+    area_ids = {a for a, _ym in area_pairs}
+    provinces: set[int] = set()
+    if club_ids:
+        provinces.update(
+            Club.objects.filter(pk__in=club_ids).values_list("province_id", flat=True).distinct()
+        )
+    if area_ids:
+        for pk, province_id in Area.objects.filter(pk__in=area_ids).values_list(
+            "pk", "province_id"
+        ):
+            provinces.add(province_id or pk)  # a province is its own
+    return {p for p in provinces if p is not None}
 
 
 def ensure_current_month(today: datetime.date | None = None) -> int:
@@ -253,7 +270,10 @@ def rebuild(
             written += compute_clubs(club_ids[i : i + CLUB_BATCH], chunk)
         for i in range(0, len(area_ids), AREA_BATCH):
             compute_areas(area_ids[i : i + AREA_BATCH], chunk)
-    pagecache.summaries_changed()
+    if club_id is None:
+        pagecache.summaries_changed()
+    else:
+        pagecache.summaries_changed(_provinces([(club_id, 0)], []))
     return written
 
 

@@ -4,14 +4,15 @@
   (club, month) summaries marked dirty, and start the new month's rows;
 - ``rebuild_recent_summaries`` (nightly): recompute the last 3 months of every club, the
   safety net for writes that bypass signals;
-- ``build_export``: one summary workbook, enqueued with ``transaction.on_commit``.
+- ``build_export``: one summary workbook, enqueued with ``transaction.on_commit``;
+- ``compile_periodic_report``: the annex of a report upward, likewise.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from reports import exports, summary
+from reports import exports, periodic, summary
 
 
 @shared_task(name="reports.tasks.refresh_summaries", time_limit=300, soft_time_limit=280)
@@ -29,3 +30,8 @@ def rebuild_recent_summaries() -> int:
 @shared_task(name="reports.tasks.build_export", time_limit=900, soft_time_limit=850)
 def build_export(job_id: int) -> bool:
     return exports.export_build(job_id=job_id)
+
+
+@shared_task(name="reports.tasks.compile_periodic_report", time_limit=900, soft_time_limit=850)
+def compile_periodic_report(report_id: int) -> bool:
+    return periodic.compile_run(report_id=report_id)

@@ -18,17 +18,21 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import privacy, scoping
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
+from association import selectors as association_selectors
+from campaigns import selectors as campaigns_selectors
 from clubs.models import Area, Club
 from config.months import label as month_label
 from config.ui import paginate
+from elders import selectors as elders_selectors
 from reports import figures as fig
-from reports import pagecache, periods, selectors, services
+from reports import pagecache, periods, selectors, services, todo
 from reports.forms import ExportForm
 from reports.models import ExportJob
 from reports.periods import Period
@@ -61,7 +65,9 @@ def _area(request: AuthenticatedHttpRequest, pk: int | str | None) -> Area | Non
 
 
 def _period(request: AuthenticatedHttpRequest) -> Period:
-    return Period.parse(request.GET.get("period"))
+    """The period asked for; without one, the last complete month (docs/ux.md)."""
+    value = request.GET.get("period")
+    return Period.parse(value) if value else Period.last_complete()
 
 
 def _plotted(value: Any) -> float | None:
@@ -158,6 +164,33 @@ def _charts(board: selectors.Dashboard) -> list[dict[str, Any]]:
     ]
 
 
+def _dashboard_key(
+    request: AuthenticatedHttpRequest, area: Area | None, period: Period
+) -> tuple[str, str]:
+    """What a cached dashboard varies on (the version is its province's, see
+    reports/pagecache.py) and its fragment's key in the cache."""
+    province_id = None if area is None else (area.province_id or area.pk)
+    return pagecache.dashboard_key(
+        area.pk if area else "",
+        period.param,
+        get_language(),
+        scoping.is_province_role(request.user),
+        privacy.PageAccess(request.user).people,
+        pagecache.summaries_version(province_id),
+    )
+
+
+def _dashboard(
+    request: AuthenticatedHttpRequest, area: Area | None, period: Period
+) -> HttpResponse:
+    """The dashboard page; a cold one is drawn by one request at a time (``render_once``)."""
+    context = _dashboard_context(request, area, period)
+    fragment = pagecache.dashboard_key(context["dashboard_key"])[1]
+    return pagecache.render_once(
+        fragment, lambda: render(request, "reports/dashboard.html", context)
+    )
+
+
 def _dashboard_context(
     request: AuthenticatedHttpRequest, area: Area | None, period: Period
 ) -> dict[str, Any]:
@@ -176,7 +209,18 @@ def _dashboard_context(
         "period": period,
         "t": SimpleLazyObject(lambda: board.totals),
         "charts": SimpleLazyObject(lambda: _charts(board)),
-        "summaries_version": pagecache.summaries_version(),
+        "elders": SimpleLazyObject(
+            lambda: elders_selectors.dashboard(viewer=request.user, area=area, day=period.today)
+        ),
+        "campaigns_board": SimpleLazyObject(
+            lambda: campaigns_selectors.dashboard_section(area=area, viewer=request.user)
+        ),
+        "association_board": SimpleLazyObject(
+            lambda: association_selectors.dashboard_section(
+                area=area, viewer=request.user, today=period.today
+            )
+        ),
+        "dashboard_key": _dashboard_key(request, area, period)[0],
         "dashboard_cache_seconds": settings.ISHC_DASHBOARD_CACHE_SECONDS,
         "period_choices": periods.choices(period.today),
         "area_param": area.pk if area else "",
@@ -195,8 +239,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.club_id and not scoping.is_admin(user):
         return redirect(reverse("reports:club", args=[user.club_id]) + query)
     if scoping.is_admin(user):
-        period = _period(request)
-        return render(request, "reports/dashboard.html", _dashboard_context(request, None, period))
+        return _dashboard(request, None, _period(request))
     _require_area_user(user)
     return redirect(reverse("reports:area", args=[user.area_id]) + query)
 
@@ -205,9 +248,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def area_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
-    return render(
-        request, "reports/dashboard.html", _dashboard_context(request, area, _period(request))
-    )
+    return _dashboard(request, area, _period(request))
 
 
 @login_required
@@ -396,15 +437,21 @@ def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def start_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The start page: who you are, what you look after, and where to go next.
+    """The start page: a to-do list of what waits for the user, each item a link to where it
+    is done, then the places to go (``reports/todo.py``).
 
     It lives here, at the top of the apps, because it reads across them."""
-    totals = scoping.clubs_for(request.user).aggregate(
+    user = request.user
+    totals = scoping.clubs_for(user).aggregate(
         clubs=Count("pk"),
         active=Count("pk", filter=Q(status=Club.Status.ACTIVE)),
     )
-    return render(
-        request,
-        "reports/home.html",
-        {"totals": totals, "my_club": request.user.club, "my_area": request.user.area},
-    )
+    context: dict[str, Any] = {"totals": totals, "my_club": None, "my_area": None}
+    if user.club_id and not scoping.is_admin(user):
+        club = scoping.get_for_user(Club.objects.select_related("commune"), user, pk=user.club_id)
+        context["my_club"] = club
+        context["leader"] = todo.leader_todo(club=club, viewer=user)
+    elif scoping.effective_role(user) is not None:
+        context["my_area"] = user.area
+        context["staff"] = todo.staff_todo(viewer=user)
+    return render(request, "reports/home.html", context)

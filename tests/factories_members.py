@@ -118,7 +118,7 @@ SCOPED_URLS = [
     ("members:import_upload", "club_id", True),
     ("members:club_export", "club_id", False),
     ("members:care_list", "club_id", True),
-    ("members:area_export", "area", False),
+    ("members:area_export", "area", True),  # a long list: POST asks for it in the background
     ("members:member_detail", "member", False),
     ("members:member_edit", "member", True),
     ("members:member_leave", "member", True),

@@ -105,3 +105,23 @@ def test_loans_in_every_state_and_balances_that_match_the_ledger():
     assert {"requested", "approved", "active", "repaid"} <= statuses
     for fund in Fund.objects.all():
         assert fund.balance == fund_balance_sum(fund) >= 0
+
+
+def test_the_demo_has_lai_chaus_reports_upward_in_every_state(client):
+    from reports.models import PeriodicReport
+
+    reports = PeriodicReport.objects.filter(area__code__startswith="").select_related("area")
+    annual = reports.filter(kind="annual", year=2024, area__level="province").get()
+    assert annual.state == "accepted" and annual.steps.filter(action="accepted").exists()
+    six = reports.filter(kind="six_month", year=2025, half=1, area__level="commune")
+    assert set(six.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    values = {(s["key"], r["key"]): r["value"] for s in annual.annex["sections"] for r in s["rows"]}
+    assert values[("clubs", "active")] > 0
+    client.force_login(User.objects.get(username="province"))
+    page = client.get(annual.get_absolute_url()).content.decode()
+    assert "[[clubs.active]]" not in page and "Báo cáo của các xã" in page

@@ -176,6 +176,79 @@ def test_due_at_next_meeting(cast):
     assert [r["due"] for r in rows] == [200_000]
 
 
+def test_the_loans_due_list_follows_a_moved_meeting(cast):
+    """club_a meets on the 21st; its March meeting is moved. The list names the meeting's new
+    day and what will be due by then, and counts days overdue as the loan list does."""
+    from month.services import meeting_move
+    from tests.factories_month import MeetingFactory
+
+    today = datetime.date(2025, 3, 5)
+    loan = make_loan(
+        cast.club_a, principal=1_000_000, term=10, rate="0", day=datetime.date(2025, 1, 21)
+    )
+    march = MeetingFactory(
+        club=cast.club_a, date=datetime.date(2025, 3, 21), planned_on=datetime.date(2025, 3, 21)
+    )
+    meeting, rows = due_at_next_meeting(club=cast.club_a, viewer=cast.leader, today=today)
+    assert (meeting, [r["due"] for r in rows]) == (datetime.date(2025, 3, 21), [200_000])
+    # Earlier, before the March installment falls due: only February's is due by then.
+    meeting_move(
+        meeting=march, date=datetime.date(2025, 3, 12), starts_at=None, place="Nhà bà Lò",
+        reason="Trùng lịch họp xã", by=cast.leader, today=today,
+    )  # fmt: skip
+    meeting, rows = due_at_next_meeting(club=cast.club_a, viewer=cast.leader, today=today)
+    assert (meeting, [r["due"] for r in rows]) == (datetime.date(2025, 3, 12), [100_000])
+    assert rows[0]["position"].days_overdue == loan_position(loan, today).days_overdue == 12
+    # Later, past the April installment: three are due by then.
+    march.refresh_from_db()
+    meeting_move(
+        meeting=march, date=datetime.date(2025, 4, 22), starts_at=None, place="",
+        reason="Mùa vụ", by=cast.leader, today=today,
+    )  # fmt: skip
+    meeting, rows = due_at_next_meeting(club=cast.club_a, viewer=cast.leader, today=today)
+    assert (meeting, [r["due"] for r in rows]) == (datetime.date(2025, 4, 22), [300_000])
+    assert rows[0]["position"].days_overdue == loan_position(loan, today).days_overdue == 12
+
+
+def test_a_cancelled_meeting_is_not_the_next_one(cast):
+    from month.services import meeting_cancel
+    from tests.factories_month import MeetingFactory
+
+    today = datetime.date(2025, 3, 5)
+    march = MeetingFactory(club=cast.club_a, date=datetime.date(2025, 3, 21))
+    MeetingFactory(club=cast.club_a, date=datetime.date(2025, 4, 21))
+    meeting_cancel(meeting=march, reason="Mưa lũ", by=cast.leader)
+    meeting, _rows = due_at_next_meeting(club=cast.club_a, viewer=cast.leader, today=today)
+    assert meeting == datetime.date(2025, 4, 21)
+
+
+def test_the_loans_due_page_names_the_moved_meeting_and_agrees_with_the_loan_list(cast, login):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from month.services import meeting_move
+    from tests.factories_month import MeetingFactory
+
+    today = timezone.localdate()
+    loan = make_loan(cast.club_a, principal=1_000_000, term=10, rate="0", day=add_months(today, -3))
+    ahead = today + datetime.timedelta(days=10)
+    planned = MeetingFactory(club=cast.club_a, date=ahead, planned_on=ahead)
+    moved_to = today + datetime.timedelta(days=4)
+    meeting_move(
+        meeting=planned, date=moved_to, starts_at=None, place="", reason="Dời lịch",
+        by=cast.leader,
+    )  # fmt: skip
+    client = login(cast.leader)
+    due = client.get(reverse("funds:loans_due", args=[cast.club_a.pk]))
+    assert due.context["meeting"] == moved_to
+    assert moved_to.strftime("%d/%m/%Y") in due.content.decode()
+    listed = client.get(reverse("funds:loan_list", args=[cast.club_a.pk]))
+    (row,) = due.context["rows"]
+    (position,) = listed.context["rows"]
+    assert position.loan == loan == row["loan"]
+    assert row["position"].days_overdue == position.days_overdue > 0
+
+
 def test_member_loans_hidden_from_viewers(cast):
     member = MemberFactory(club=cast.club_a)
     make_loan(cast.club_a, borrower=member)

@@ -147,12 +147,15 @@ def test_the_leader_reverses_from_the_loan_page(cast, login):
     assert client.get(url).status_code == 200
     empty = client.post(url, {"note": ""})
     assert empty.status_code == 200 and Repayment.objects.filter(pk=rep.pk).exists()
-    response = client.post(url, {"note": "Nhập nhầm"})
+    asked = client.post(url, {"note": "Nhập nhầm"})  # the confirmation page, nothing done
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in asked.content.decode()
+    assert Repayment.objects.filter(pk=rep.pk).exists()
+    response = client.post(url, {"note": "Nhập nhầm", "confirmed": "1"})
     assert response.status_code == 302 and response["Location"] == reverse(
         "funds:loan_detail", args=[loan.pk]
     )
     assert not Repayment.objects.filter(pk=rep.pk).exists()
-    assert client.post(url, {"note": "Lần nữa"}).status_code == 404
+    assert client.post(url, {"note": "Lần nữa", "confirmed": "1"}).status_code == 404
 
 
 def test_outsiders_and_viewers_cannot_reverse(cast, login):

@@ -77,7 +77,8 @@ def test_the_board_writes_off_from_the_loan_page(cast, login):
     refused = client.post(url, {"date": _days_ago(1).strftime("%d/%m/%Y"), "reason": ""})
     assert refused.status_code == 200 and Loan.objects.get(pk=loan.pk).status == "active"
     response = client.post(
-        url, {"date": _days_ago(1).strftime("%d/%m/%Y"), "reason": "Mất khả năng trả"}
+        url,
+        {"date": _days_ago(1).strftime("%d/%m/%Y"), "reason": "Mất khả năng trả", "confirmed": "1"},
     )
     assert response.status_code == 302
     page = client.get(reverse("funds:loan_detail", args=[loan.pk])).content.decode()

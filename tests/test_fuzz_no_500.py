@@ -31,8 +31,7 @@ HOSTILE = [
 ]
 
 # Each form: the URL name, what it is called with, and the fields it reads. Fields that pick
-# a row by id (borrower, areas, volunteer…) are left out: an id beyond 64 bits still reaches
-# the database through Django's ModelChoiceField.
+# a row by id (borrower, areas, volunteer…) get impossible ids in tests/test_fuzz_choice_ids.py.
 FORMS = [
     ("funds:entry_create", "operating", ["direction", "category", "amount", "date", "note"]),
     ("funds:transfer", "operating", ["amount", "date", "note"]),

@@ -14,6 +14,7 @@ from tests.factories_members import (
     ConsentedMemberFactory,
     VolunteerFactory,
 )
+from tests.factories_month import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,13 @@ def test_edit_keeps_consent_and_records_history(cast, login):
 
 def test_consent_withdrawn_clears_sensitive_fields(cast, login):
     member = ConsentedMemberFactory(club=cast.club_a, needs_care=True)
-    login(cast.leader).post(reverse("members:consent_withdraw", args=[member.pk]))
+    client = login(cast.leader)
+    url = reverse("members:consent_withdraw", args=[member.pk])
+    page = client.post(url).content.decode()  # asks first, in Vietnamese, removes nothing
+    assert vi("Every blood pressure and weight reading of theirs is deleted.") in page
+    member.refresh_from_db()
+    assert member.needs_care and member.consent_on
+    client.post(url, {"confirmed": "1"})
     member.refresh_from_db()
     assert (member.ethnicity, member.household_status, member.needs_care, member.consent_on) == (
         "",

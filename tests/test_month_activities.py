@@ -19,6 +19,9 @@ from tests.factories_month import (
 
 pytestmark = pytest.mark.django_db
 
+# What the button of a confirmation page posts (accounts.confirm).
+CONFIRMED = {"confirmed": "1"}
+
 
 def dmy(day):
     return day.strftime("%d/%m/%Y")
@@ -84,7 +87,7 @@ def test_activities_edit_delete_and_list(cast, login, django_assert_max_num_quer
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.title == "Đổi tên"
-    assert client.post(reverse("month:activity_delete", args=[a.pk])).status_code == 302
+    assert client.post(reverse("month:activity_delete", args=[a.pk]), CONFIRMED).status_code == 302
     assert not Activity.objects.filter(pk=a.pk).exists()
 
 
@@ -133,7 +136,7 @@ def test_visit_edit_and_delete(cast, login):
     visit.refresh_from_db()
     assert (visit.services, visit.duration_minutes) == ("farm_work", 120)
     assert client.get(reverse("month:visit_list", args=[cast.club_a.pk])).status_code == 200
-    assert client.post(reverse("month:visit_delete", args=[visit.pk])).status_code == 302
+    assert client.post(reverse("month:visit_delete", args=[visit.pk]), CONFIRMED).status_code == 302
     assert not HomeCareVisit.objects.exists()
 
 

@@ -364,3 +364,113 @@ def test_the_sheet_shows_what_was_saved_exactly_as_the_form_would(cast, login, s
     assert f'id="id_att_{b.pk}_excused" value="excused" autocomplete="off" checked' in html
     assert f'name="sys_{a.pk}" id="id_sys_{a.pk}" value="150"' in html
     assert f'name="wt_{a.pk}" id="id_wt_{a.pk}" value="52.5"' in html
+
+
+# --- The sheet is recorded once per key (accounts.once) ----------------------------------------
+
+
+class _Saves:
+    """Counts the saves of meetings: each recording of a sheet saves its meeting once."""
+
+    def __init__(self):
+        import threading
+
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, **kwargs):
+        with self._lock:
+            self.count += 1
+
+
+@pytest.fixture
+def meeting_saves():
+    from django.db.models.signals import post_save
+
+    saves = _Saves()
+    post_save.connect(saves, sender=Meeting, weak=False, dispatch_uid="test-meeting-saves")
+    yield saves
+    post_save.disconnect(sender=Meeting, dispatch_uid="test-meeting-saves")
+
+
+def test_a_resubmitted_sheet_records_nothing_twice(cast, login, sitting, meeting_saves):
+    """Phone 1 saves, phone 2 corrects, then phone 1 goes "back" and sends its sheet again:
+    the correction stays, and phone 1 is answered as the first time."""
+    import re
+
+    from accounts.once import FIELD
+
+    meeting, members = sitting
+    a, *_ = members
+    url = reverse("month:meeting_record", args=[meeting.pk])
+    phone1, phone2 = login(cast.leader), login(cast.leader)
+    drawn = phone1.get(url).content.decode()
+    key = re.search(rf'name="{FIELD}" value="([0-9a-f-]+)"', drawn).group(1)
+    sheet1 = post_data(members, marks={a: "present"}, readings={a: ("150", "95", "")})
+    first = phone1.post(url, {**sheet1, FIELD: key})
+    assert first.status_code == 302
+    key2 = re.search(rf'name="{FIELD}" value="([0-9a-f-]+)"', phone2.get(url).content.decode())
+    phone2.post(url, {**post_data(members, marks={a: "absent"}), FIELD: key2.group(1)})
+
+    again = phone1.post(url, {**sheet1, FIELD: key})
+
+    assert again.status_code == 302 and again.url == first.url
+    assert Attendance.objects.get(meeting=meeting, member=a).status == "absent"
+    assert not HealthCheck.objects.filter(meeting=meeting, member=a).exists()
+    assert meeting_saves.count == 2
+    shown = [str(m) for m in phone1.get(again.url).context["messages"]]
+    assert vi("Meeting saved.") in shown
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sheet_sent_from_many_taps_at_once_is_recorded_once(cast, meeting_saves):
+    import threading
+    import uuid
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from accounts.models import IdempotencyKey
+    from accounts.once import FIELD
+
+    assert connection.vendor == "postgresql"
+    members = [
+        MemberFactory(
+            club=cast.club_a, consent_on=datetime.date(2024, 1, 10), consent_method="paper"
+        )
+        for _ in range(3)
+    ]
+    meeting = MeetingFactory(club=cast.club_a, date=_today() - datetime.timedelta(days=3))
+    data = post_data(
+        members,
+        marks=dict.fromkeys(members, "present"),
+        readings={members[0]: ("130", "85", "50")},
+    )
+    data[FIELD] = str(uuid.uuid4())
+    url = reverse("month:meeting_record", args=[meeting.pk])
+    meeting_saves.count = 0  # the meeting's own creation
+    taps = 6
+    barrier = threading.Barrier(taps)
+    codes: list[int] = []
+
+    def tap():
+        try:
+            client = Client()
+            client.force_login(cast.leader)
+            barrier.wait()
+            codes.append(client.post(url, data).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tap) for _ in range(taps)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert codes == [302] * taps
+    assert meeting_saves.count == 1
+    assert IdempotencyKey.objects.filter(key=data[FIELD]).count() == 1
+    assert Attendance.objects.filter(meeting=meeting, status="present").count() == 3
+    assert HealthCheck.objects.filter(meeting=meeting).count() == 1

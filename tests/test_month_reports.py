@@ -57,7 +57,10 @@ def report(cast):
 
 
 def step(client, name, report, comment=""):
-    return client.post(reverse(f"month:report_{name}", args=[report.pk]), {"comment": comment})
+    """A step as the confirmation page's button posts it (``confirmed=1``)."""
+    return client.post(
+        reverse(f"month:report_{name}", args=[report.pk]), {"comment": comment, "confirmed": "1"}
+    )
 
 
 def test_submit_review_approve_records_who_and_when(cast, login, client, report):

@@ -199,9 +199,11 @@ def test_withdrawing_consent_erases_the_values_the_readings_and_the_history(
     assert member.history.count() == 3
     assert places_holding(MARK_NOTE) and _readings_with_marker() == 1  # the markers are there
 
-    response = login(cast.leader).post(
-        reverse("members:consent_withdraw", args=[member.pk]), follow=True
-    )
+    client = login(cast.leader)
+    url = reverse("members:consent_withdraw", args=[member.pk])
+    asked = client.post(url)  # the confirmation page: nothing is removed yet
+    assert asked.status_code == 200 and places_holding(MARK_NOTE)
+    response = client.post(url, {"confirmed": "1"}, follow=True)
     assert response.status_code == 200
 
     # Nowhere in the database: not the record, not its history, not a training registration.

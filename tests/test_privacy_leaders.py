@@ -199,7 +199,9 @@ def _figure(name: str, html: str) -> str:
 
 def test_a_viewer_reads_small_counts_as_less_than_five(login, small_club):
     cast = small_club
-    url = reverse("reports:area", args=[cast.commune_a1.pk]) + "?period="
+    # The readings are of this month; a dashboard opens on the last complete one.
+    month = f"?period={timezone.localdate():%Y-%m}"
+    url = reverse("reports:area", args=[cast.commune_a1.pk]) + month
     viewer = UserFactory(username="commune-viewer", role=Role.VIEWER, area=cast.commune_a1)
     # Commune staff first: the dashboard they cached must not reach the viewer.
     staff = login(cast.commune).get(url).content.decode()

@@ -23,16 +23,20 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.models import Role
+from accounts.models import Notification, Role
+from accounts.notifications import notify
+from elders import services as elders_services
+from elders.models import OlderPerson, OlderPersonImport
 from funds import services as funds_services
 from members.imports import import_prepare
-from members.models import Member
+from members.models import Member, MemberExportJob
 from month import services as month_services
 from month.models import Meeting, Reminder
 from reports import exports, summary
 from reports import figures as fig
-from reports.models import ExportJob
+from reports.models import ExportJob, PeriodicReport
 from tests.factories import MemberFactory, UserFactory
+from tests.factories_elders import care_fund
 from tests.factories_funds import make_loan, operating
 from tests.factories_members import (
     BoardPositionFactory,
@@ -84,11 +88,17 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
 
 # The blank import template lists the 54 official ethnic groups (its catalogue sheet) for
 # the drop-down: a list of names of groups, about no one. Every other marker is checked.
-CATALOGUES = {"/members/import-template.xlsx": {"member's ethnicity", "participant's ethnicity"}}
+CATALOGUES = {
+    path: {"member's ethnicity", "participant's ethnicity"}
+    for path in ("/members/import-template.xlsx", "/elders/import/template/")
+}
 
 # Endpoints the walk leaves out, by the start of their path: the Django admin (tests of its
 # own), sign-out and the language switch (POST only, no page to read).
-SKIPPED_PREFIXES = ("admin/", "i18n/", "accounts/logout/")
+# The association's and the campaigns' pages have walks of their own, over worlds of their
+# own (tests/test_association_viewer_walk.py, tests/test_campaigns_viewer_walk.py).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "accounts/logout/", "association/", "campaigns/")
+OLDER_NAME = "Cầm Thị Cụbà"
 
 
 @dataclass
@@ -202,6 +212,33 @@ def world(cast, settings, tmp_path) -> World:
         area=cast.province_a, year=day.year, month=day.month, created_by=cast.viewer
     )
     exports.export_build(job_id=export.pk)
+    # A member export of the viewer's own asking (a viewer cannot ask; its pages still refuse).
+    member_export = MemberExportJob.objects.create(area=cast.province_a, created_by=cast.viewer)
+
+    # A transfer request out of the club's fund (the walk reads its page).
+    transfer = funds_services.transfer_request(
+        source=operating(club), target=loan.fund, amount=1_000, reason="Vốn vay", by=cast.leader
+    )
+
+    # The commune's register of older persons: a person paid support from a care fund, and an
+    # import waiting in its preview.
+    older = elders_services.person_create(
+        commune=cast.commune_a1,
+        fields={"full_name": OLDER_NAME, "sex": "F", "birth_year": 1940, "phone": MEMBER_PHONE},
+        by=cast.commune,
+    )
+    care = care_fund(cast.commune_a1, balance=1_000_000, day=day)
+    elders_services.support_pay(
+        person=older, fund=care, amount=200_000, date=day, purpose="sick_visit", by=cast.commune
+    )
+    older_import = OlderPersonImport.objects.create(
+        commune=cast.commune_a1, filename="ds.xlsx", rows=[], created_by=cast.commune
+    )
+    # A notification of the viewer's own, and a report upward of the province.
+    notify(users=[cast.viewer], kind="report_approved", event="walk", text="Báo cáo", url="/")
+    upward = PeriodicReport.objects.create(
+        area=cast.province_a, kind="annual", year=day.year - 1, results=MEMBER_NAME
+    )
 
     areas = [cast.commune_a1.pk, cast.province_a.pk]
     return World(
@@ -213,9 +250,16 @@ def world(cast, settings, tmp_path) -> World:
             ("members", "pk"): [marked.pk],
             ("imports", "pk"): [job.pk],
             ("care", "pk"): [assignment.pk],
-            ("funds", "pk"): [operating(club).pk, loan.fund_id],
+            ("funds", "pk"): [operating(club).pk, loan.fund_id, care.pk],
+            ("elders", "pk"): [older.pk],
+            ("import", "pk"): [older_import.pk],
+            ("notifications", "pk"): list(
+                Notification.objects.filter(user=cast.viewer).values_list("pk", flat=True)
+            ),
+            ("upward", "pk"): [upward.pk],
             ("entries", "pk"): [entry.pk],
             ("loans", "pk"): [loan.pk],
+            ("fund-transfers", "pk"): [transfer.pk],
             ("repayments", "pk"): [repayment.pk],
             ("meetings", "pk"): [meeting.pk],
             ("activities", "pk"): [activity.pk],
@@ -227,6 +271,7 @@ def world(cast, settings, tmp_path) -> World:
             ("*", "trainer_pk"): [trainer.pk],
             ("*", "material_pk"): [material.pk],
             ("export", "pk"): [export.pk],
+            ("exports", "pk"): [member_export.pk],
             ("locks", "pk"): [cast.leader.pk],  # a user's sign-in lockout
         },
         figures=list(fig.LABELS),
@@ -315,6 +360,12 @@ def _body(response: Any) -> bytes:
 def _text_of(response: Any, drawn: list[str]) -> str:
     body = _body(response)
     kind = response.get("Content-Type", "")
+    if "wordprocessingml" in kind:
+        from docx import Document
+
+        doc = Document(io.BytesIO(body))
+        cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+        return "\n".join([*(p.text for p in doc.paragraphs), *cells])
     if body.startswith(b"PK\x03\x04") or "spreadsheetml" in kind:
         wb = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
         cells = [
@@ -364,6 +415,7 @@ def test_a_viewer_finds_no_personal_data_on_any_page_or_file(login, world, viewe
     names = [
         *Member.objects.values_list("full_name", flat=True),
         *Participant.objects.values_list("full_name", flat=True),
+        *OlderPerson.objects.values_list("full_name", flat=True),
     ]
     assert len(paths) > 80  # every app's pages are in the walk
     extra = [

@@ -12,6 +12,9 @@ from month.services import report_return, report_start, report_submit
 
 pytestmark = pytest.mark.django_db
 
+# What the button of a confirmation page posts (accounts.confirm).
+CONFIRMED = {"confirmed": "1"}
+
 
 @pytest.fixture
 def returned(cast):
@@ -49,12 +52,14 @@ def test_the_leader_resubmits_and_the_commune_reviews(cast, login, returned):
         reverse("month:report_detail", args=[returned.pk]),
         {"narrative": "Đã họp đủ", "difficulties": "Thiếu máy đo"},
     )
-    assert leader.post(reverse("month:report_submit", args=[returned.pk])).status_code == 302
+    submit = reverse("month:report_submit", args=[returned.pk])
+    assert leader.post(submit, CONFIRMED).status_code == 302
     returned.refresh_from_db()
     assert returned.status == MonthlyReport.Status.SUBMITTED
     assert returned.submitted_by == cast.leader
     commune = login(cast.commune)
-    assert commune.post(reverse("month:report_review", args=[returned.pk])).status_code == 302
+    review = reverse("month:report_review", args=[returned.pk])
+    assert commune.post(review, CONFIRMED).status_code == 302
     returned.refresh_from_db()
     assert returned.status == MonthlyReport.Status.REVIEWED
 

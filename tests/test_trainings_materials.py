@@ -156,6 +156,8 @@ def test_delete_removes_the_file(cast, login, event, tmp_path, django_capture_on
     )
     material = TrainingMaterial.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("trainings:material_delete", args=[event.pk, material.pk]))
+        client.post(
+            reverse("trainings:material_delete", args=[event.pk, material.pk]), {"confirmed": "1"}
+        )
     assert not TrainingMaterial.objects.exists()
     assert _stored(tmp_path) == []

@@ -150,20 +150,31 @@ def test_a_loan_request_decision_and_disbursement_sent_twice(cast, login):
         reverse("funds:loan_decide", args=[loan.pk]), {"decision": "approve", "date": "06/01/2025"}
     )
     first, second = _twice(
-        client, reverse("funds:loan_disburse", args=[loan.pk]), {"date": "10/01/2025"}
+        client,
+        reverse("funds:loan_disburse", args=[loan.pk]),
+        {"date": "10/01/2025", "confirmed": "1"},
     )
     _same_answer(first, second)
     assert fund.entries.filter(direction="out").count() == 1
 
 
 def test_a_transfer_sent_twice_moves_the_money_once(cast, login):
+    from funds.models import TransferRequest
+
     src = operating(cast.club_a)
     deposit(src, 500_000)
     dst = revolving(cast.club_a)
     first, second = _twice(
         login(cast.leader),
         reverse("funds:transfer", args=[src.pk]),
-        {"target": dst.pk, "amount": "200.000", "date": "10/01/2025"},
+        {"target": dst.pk, "amount": "200.000", "reason": "Bổ sung vốn vay"},
+    )
+    _same_answer(first, second)
+    request = TransferRequest.objects.get()
+    first, second = _twice(
+        login(cast.commune),
+        reverse("funds:transfer_detail", args=[request.pk]),
+        {"decision": "approve", "date": _dmy(timezone.localdate()), "confirmed": "1"},
     )
     _same_answer(first, second)
     dst.refresh_from_db()
@@ -249,7 +260,9 @@ def test_a_report_submitted_twice_gets_the_first_answer(cast, login):
     last = first_of_month - datetime.timedelta(days=1)
     report = report_start(club=cast.club_a, year=last.year, month=last.month, by=cast.leader)
     client = login(cast.leader)
-    first, second = _twice(client, reverse("month:report_submit", args=[report.pk]), {})
+    first, second = _twice(
+        client, reverse("month:report_submit", args=[report.pk]), {"confirmed": "1"}
+    )
     _same_answer(first, second)
     page = client.get(second.url)
     assert [m.level_tag for m in page.context["messages"]] == ["success", "success"]

@@ -3,14 +3,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
 from accounts.models import User
 from clubs.models import Area
+from config.pickers import PickerField
 from config.ui import DateField
-from members.models import Member
+from trainings import selectors
 from trainings.imports import MAX_FILE_BYTES, area_choices
 from trainings.models import Participant, Trainer, Training, TrainingSession
 from trainings.services import PARTICIPANT_FIELDS, TRAINING_FIELDS
@@ -53,17 +54,21 @@ class SessionForm(forms.ModelForm):
         }
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.full_name} — {obj.club.name}"
-
-
 class ParticipantForm(forms.ModelForm):
-    member = MemberChoiceField(
-        queryset=Member.objects.none(),
+    # A province has thousands of board members and a thousand accounts: searched, not
+    # listed (config.pickers), each told apart by year of birth, village and club.
+    member = PickerField(
         required=False,
         label=_("club member"),
         help_text=_("Current board members of clubs in your area."),
+        describe=selectors.board_member_choice,
+    )
+    user = PickerField(
+        required=False,
+        label=_("user account"),
+        describe=selectors.user_choice,
+        search=selectors.search_users,
+        hint=_("Type part of the person's name or user name; tick the account."),
     )
 
     class Meta:
@@ -77,19 +82,12 @@ class ParticipantForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = area_choices(
             training
         ).order_by("level", "name")
-        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
-            Q(club__in=scoping.clubs_for(user)) | Q(area__in=scoping.areas_for(user)),
-            is_active=True,
-        ).order_by("last_name", "first_name")
-        cast(MemberChoiceField, self.fields["member"]).queryset = (
-            scoping.for_user(Member, user)
-            .filter(
-                left_on__isnull=True,
-                pk__in=Member.objects.filter(board_positions__end_on__isnull=True).values("pk"),
-            )
-            .select_related("club")
-            .order_by("search_name")
-        )
+        account = cast(PickerField, self.fields["user"])
+        account.queryset = selectors.participant_users(viewer=user)
+        account.search_url = reverse("trainings:pick_user", args=[training.pk])
+        member = cast(PickerField, self.fields["member"])
+        member.queryset = selectors.board_members(viewer=user)
+        member.search_url = reverse("trainings:pick_member", args=[training.pk])
         if "ethnicity" in privacy.hidden_fields(user, "trainings.Participant"):
             del self.fields["ethnicity"]
 

@@ -89,7 +89,9 @@ class Training(ChoiceLabels, models.Model):
         ordering = ["-starts_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="training_dates_order"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="training_dates_order",
+                violation_error_message=_("The last day cannot be before the first day."),
             ),
         ]
 
@@ -159,7 +161,11 @@ class TrainingSession(models.Model):
         verbose_name_plural = _("training days")
         ordering = ["day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["training", "day"], name="training_session_unique_day"),
+            models.UniqueConstraint(
+                fields=["training", "day"],
+                name="training_session_unique_day",
+                violation_error_message=_("This training already has a session on that day."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,27 +264,44 @@ class Participant(ChoiceLabels, models.Model):
                 fields=["training", "phone"],
                 condition=~Q(phone=""),
                 name="participant_unique_phone",
+                violation_error_message=_(
+                    "Someone with this phone number is already registered for this training."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["training", "search_name", "unit_key"], name="participant_unique_name_unit"
+                fields=["training", "search_name", "unit_key"],
+                name="participant_unique_name_unit",
+                violation_error_message=_(
+                    "Someone with this name from this unit is already registered for this training."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["training", "member"],
                 condition=Q(member__isnull=False),
                 name="participant_unique_member",
+                violation_error_message=_(
+                    "This club member is already registered for this training."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["training", "user"],
                 condition=Q(user__isnull=False),
                 name="participant_unique_user",
+                violation_error_message=_("This user is already registered for this training."),
             ),
             models.CheckConstraint(
                 condition=Q(pre_score__isnull=True) | Q(pre_score__lte=100),
                 name="participant_pre_score_range",
+                violation_error_message=_(
+                    "The score before the training must be between 0 and 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(post_score__isnull=True) | Q(post_score__lte=100),
                 name="participant_post_score_range",
+                violation_error_message=_(
+                    "The score after the training must be between 0 and 100."
+                ),
             ),
         ]
 
@@ -318,7 +341,11 @@ class SessionAttendance(ChoiceLabels, models.Model):
         verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "participant"], name="session_attendance_unique"
+                fields=["session", "participant"],
+                name="session_attendance_unique",
+                violation_error_message=_(
+                    "This participant is already marked present on that day."
+                ),
             ),
         ]
 

@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts import privacy, scoping
+from accounts.models import User
 from clubs.models import Area, BoardPosition, Club
 from config.choices import readable
 from trainings.models import Participant, SessionAttendance, Training, TrainingSession
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from members.models import Member
 
 # The row that stands for the groups too small to name (accounts.privacy.fold_small_groups).
@@ -271,3 +271,48 @@ def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
             for p in registrations
         ]
     }
+
+
+def board_members(*, viewer: User) -> QuerySet[Member]:
+    """The current board members of the clubs the viewer sees, whom a participant may be:
+    members with an open seat, asked with ``EXISTS`` (a join on the seats would also keep
+    every member who never held one, through the left join of an ``isnull`` filter)."""
+    from members.models import Member
+
+    seat = BoardPosition.objects.filter(member=OuterRef("pk"), end_on__isnull=True)
+    return (
+        scoping.for_user(Member, viewer)
+        .filter(Exists(seat), left_on__isnull=True)
+        .select_related("club")
+        .order_by("search_name", "pk")
+    )
+
+
+def board_member_choice(member: Member) -> tuple[str, str]:
+    """A board member in a picker: name, then year of birth, village and club."""
+    return member.full_name, " · ".join(p for p in (member.picker_details, member.club.name) if p)
+
+
+def participant_users(*, viewer: User) -> QuerySet[User]:
+    """The active accounts of the clubs and areas the viewer sees, whom a participant may be."""
+    return User.objects.filter(
+        Q(club__in=scoping.clubs_for(viewer)) | Q(area__in=scoping.areas_for(viewer)),
+        is_active=True,
+    ).order_by("last_name", "first_name", "pk")
+
+
+def search_users(qs: QuerySet[User], term: str) -> QuerySet[User]:
+    """Accounts whose user name, first or last name holds every word typed."""
+    for word in term.split()[:5]:
+        qs = qs.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return qs
+
+
+def user_choice(user: User) -> tuple[str, str]:
+    """An account in a picker: the person's name, then the user name and position."""
+    name = user.get_full_name() or user.username
+    return name, " · ".join(p for p in (user.username, user.position) if p)

@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("<int:pk>/participants/", views.participant_list, name="participants"),
     path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),
+    path("<int:pk>/participants/pick/members/", views.pick_member, name="pick_member"),
+    path("<int:pk>/participants/pick/users/", views.pick_user, name="pick_user"),
     path(
         "<int:pk>/participants/<int:participant_pk>/",
         views.participant_edit,

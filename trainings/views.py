@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -14,11 +15,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import privacy, scoping
+from accounts.confirm import confirm_or_do
 from accounts.http import AuthenticatedHttpRequest
-from accounts.once import once
+from accounts.once import once, repeat_answer
+from config.pickers import pick_response
 from config.ui import errors_to_form, form_page, paginate, search_term
 from trainings import imports, selectors, services
 from trainings.forms import (
@@ -176,11 +180,42 @@ def trainer_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def trainer_delete(request: AuthenticatedHttpRequest, pk: int, trainer_pk: int) -> HttpResponse:
+    if (first := repeat_answer(request)) is not None:  # a double tap on the confirmation
+        return first
     training = _training(request, pk, write=True)
     trainer = _child(Trainer.objects.filter(training=training), request, pk=trainer_pk)
-    trainer.delete()
-    messages.success(request, _("The trainer was removed."))
-    return redirect("trainings:detail", pk=training.pk)
+    return _confirm_delete(
+        request,
+        delete=trainer.delete,
+        title=_("Remove this trainer?"),
+        will=[
+            _("%(name)s is removed from the trainers of “%(training)s”.")
+            % {"name": trainer.name, "training": training.title}
+        ],
+        success=_("The trainer was removed."),
+        next_url=reverse("trainings:detail", args=[training.pk]),
+    )
+
+
+def _confirm_delete(
+    request: AuthenticatedHttpRequest,
+    *,
+    delete: Callable[[], Any],
+    title: str,
+    will: list[str],
+    success: str,
+    next_url: str,
+) -> HttpResponse:
+    """A delete asks first (``accounts.confirm``): the page says what goes, and it cannot
+    be brought back; the confirmed post deletes once (``accounts.once``)."""
+    return confirm_or_do(
+        request,
+        do=lambda: once(request, save=delete, success=success, next_url=next_url),
+        title=title,
+        will=[*will, _("It cannot be brought back.")],
+        action=_("Delete"),
+        cancel_url=next_url,
+    )
 
 
 @login_required
@@ -227,7 +262,7 @@ def participant_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         request,
         "trainings/participant_list.html",
         {
-            "title": _("Participants"),
+            "title": pgettext("training", "Participants"),
             "subtitle": training.title,
             "training": training,
             "page_obj": page,
@@ -235,6 +270,33 @@ def participant_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "can_manage": can_manage(request.user),
             "sessions": training.sessions.all(),
         },
+    )
+
+
+@login_required
+@require_GET
+def pick_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The participant form's picker of current board members in the user's area."""
+    _training(request, pk, write=True)
+    privacy.require_people(request.user)
+    return pick_response(
+        request,
+        selectors.board_members(viewer=request.user),
+        describe=selectors.board_member_choice,
+    )
+
+
+@login_required
+@require_GET
+def pick_user(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The participant form's picker of user accounts in the user's area."""
+    _training(request, pk, write=True)
+    privacy.require_people(request.user)
+    return pick_response(
+        request,
+        selectors.participant_users(viewer=request.user),
+        describe=selectors.user_choice,
+        search=selectors.search_users,
     )
 
 
@@ -298,6 +360,8 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def participant_edit(
     request: AuthenticatedHttpRequest, pk: int, participant_pk: int
 ) -> HttpResponse:
+    if "delete" in request.POST and (first := repeat_answer(request)) is not None:
+        return first  # a double tap on the confirmation of the removal
     training = _training(request, pk, write=True)
     participant = _child(Participant.objects.filter(training=training), request, pk=participant_pk)
     form = ParticipantForm(
@@ -305,9 +369,20 @@ def participant_edit(
     )
     participants = reverse("trainings:participants", args=[training.pk])
     if request.method == "POST" and "delete" in request.POST:
-        services.participant_delete(participant=participant)
-        messages.success(request, _("%(name)s was removed.") % {"name": participant.full_name})
-        return redirect(participants)
+        return _confirm_delete(
+            request,
+            delete=lambda: services.participant_delete(participant=participant),
+            title=_("Remove this participant?"),
+            will=[
+                _(
+                    "%(name)s is removed from “%(training)s”, with their attendance on every day "
+                    "and their scores."
+                )
+                % {"name": participant.full_name, "training": training.title}
+            ],
+            success=_("%(name)s was removed.") % {"name": participant.full_name},
+            next_url=participants,
+        )
     return form_page(
         request,
         form,
@@ -589,11 +664,21 @@ def _content_type(kind: str) -> str:
 @login_required
 @require_POST
 def material_delete(request: AuthenticatedHttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    if (first := repeat_answer(request)) is not None:  # a double tap on the confirmation
+        return first
     training = _training(request, pk, write=True)
     material = _child(TrainingMaterial.objects.filter(training=training), request, pk=material_pk)
-    services.material_delete(material=material)
-    messages.success(request, _("The file was deleted."))
-    return redirect("trainings:materials", pk=training.pk)
+    return _confirm_delete(
+        request,
+        delete=lambda: services.material_delete(material=material),
+        title=_("Delete this file?"),
+        will=[
+            _("The file “%(title)s” (%(name)s) is deleted from the materials of “%(training)s”.")
+            % {"title": material.title, "name": material.original_name, "training": training.title}
+        ],
+        success=_("The file was deleted."),
+        next_url=reverse("trainings:materials", args=[training.pk]),
+    )
 
 
 # --- After the event -----------------------------------------------------------------------

@@ -62,7 +62,18 @@ __all__ = [
 
 # Apps whose tables seed_scale fills (and --fresh empties), minus reference data; in the
 # order of their foreign keys (the month points at clubs and members, money at members).
-GENERATED_APPS = ("clubs", "members", "month", "funds", "trainings", "reports", "privacy")
+GENERATED_APPS = (
+    "clubs",
+    "members",
+    "month",
+    "funds",
+    "trainings",
+    "association",
+    "elders",
+    "campaigns",
+    "reports",
+    "privacy",
+)
 KEEP_MODELS = {
     "clubs.area",
     "clubs.areasuccession",

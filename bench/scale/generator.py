@@ -15,7 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.scale.areas import activity_area_ids, communes
+from bench.scale.association import add_association, association_tables
+from bench.scale.campaigns import add_campaigns
 from bench.scale.common import BATCH, Context, ym_list
+from bench.scale.elders import add_older_persons, older_tables
 from bench.scale.funds import add_area_funds, add_loans, open_club_funds, write_ledger
 from bench.scale.members import add_club, add_members
 from bench.scale.month import simulate_months
@@ -48,7 +51,7 @@ def generate(
     now = timezone.now()
     ctx = Context(
         rng=random.Random(seed),
-        t=make_tables(now),
+        t={**make_tables(now), **older_tables(now), **association_tables(now)},
         today=today,
         now=now,
         tz=timezone.get_current_timezone(),
@@ -80,13 +83,15 @@ def generate(
     with transaction.atomic(), connection.cursor() as wrapper:
         add_area_funds(ctx, places)
         add_trainings(ctx)
+        add_association(ctx)
         _flush(ctx, wrapper.cursor)
+    campaign_rows = add_campaigns(ctx, places)
     _finish(ctx)
     users = add_users()
     return ScaleResult(
         clubs=clubs,
         members=members,
-        rows={t.name: t.written for t in ctx.t.values()},
+        rows={**{t.name: t.written for t in ctx.t.values()}, **campaign_rows},
         seconds=time.perf_counter() - started,
         users=users,
     )
@@ -96,6 +101,7 @@ def _club(ctx: Context, i: int, commune: tuple[int, int, str]) -> int:
     """One club's whole life in the window; returns how many members it has had."""
     club = add_club(ctx, i, commune)
     register = add_members(ctx, club)
+    add_older_persons(ctx, club, register)
     funds = open_club_funds(ctx, club)
     fig = simulate_months(ctx, club, register, funds)
     loans = add_loans(ctx, funds, register.staying)

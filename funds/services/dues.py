@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from funds.models import Contribution, Fund, FundsError, LedgerEntry
-from funds.services.ledger import _check_date, check_amount, lock_fund, post
+from funds.services.ledger import _check_date, atomic_write, check_amount, lock_fund, post
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -17,7 +16,13 @@ if TYPE_CHECKING:
     from members.models import Member
 
 
-@transaction.atomic
+def check_month(month: int) -> None:
+    """A month of the year (the database refuses others too: ``contribution_month_range``)."""
+    if not 1 <= month <= 12:
+        raise FundsError({"month": _("Choose a month between 1 and 12.")})
+
+
+@atomic_write
 def dues_record(
     *,
     club: Club,
@@ -28,8 +33,7 @@ def dues_record(
     by: User | None,
 ) -> list[Contribution]:
     """Record the dues of several members for one month (one receipt each), all or none."""
-    if not 1 <= month <= 12:
-        raise FundsError({"month": _("Choose a month between 1 and 12.")})
+    check_month(month)
     _check_date(on, club)
     for member, amount in amounts.items():
         if member.club_id != club.pk:
@@ -49,10 +53,9 @@ def dues_record(
             % {"month": f"{month:02d}/{year}", "names": ", ".join(sorted(already))}
         )
     locked = lock_fund(fund.pk)
-    try:
-        return _post_all(locked, club, year, month, amounts, on, by)
-    except IntegrityError as exc:  # the same month recorded twice at the same time
-        raise FundsError(_("These dues were just recorded by someone else.")) from exc
+    # The same month recorded twice at the same time: the second is refused by the unique
+    # ``contribution_once_a_month`` (``atomic_write`` gives its message).
+    return _post_all(locked, club, year, month, amounts, on, by)
 
 
 def _post_all(

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.templatetags.ishc import thousands
-from funds.models import Contribution, Fund, FundPlan, FundsError, LedgerEntry
+from funds.models import (
+    Contribution,
+    Fund,
+    FundPlan,
+    FundsError,
+    LedgerEntry,
+    Loan,
+    constraint_error,
+    constraint_fields,
+)
+from funds.services.owners import is_supervisor
 from month.locking import assert_month_open
 
 if TYPE_CHECKING:
@@ -39,6 +51,29 @@ CATEGORY_DIRECTIONS: dict[str, set[str]] = {
 }
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic_write(func: Callable[P, R]) -> Callable[P, R]:
+    """``transaction.atomic`` for a service, and a write the database refuses (a constraint
+    reached past the checks, as a race can) answered with that constraint's message beside
+    its field (``FundsError``), never a server error or Django's English."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except IntegrityError as exc:
+            refusal = constraint_error(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
+
+    return wrapper
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 
@@ -59,6 +94,38 @@ def _check_date(day: datetime.date, club: Club | None) -> None:
         raise FundsError({"date": _("The date cannot be in the future.")})
     # Entries dated in a month whose report was approved are refused (``MonthLocked``).
     assert_month_open(club, day, field="date")
+
+
+def reserved(fund: Fund) -> int:
+    """Principal of the fund's loans approved but not yet paid out: money already promised."""
+    promised = Loan.objects.filter(fund=fund, status=Loan.Status.APPROVED)
+    return promised.aggregate(s=Sum("principal"))["s"] or 0
+
+
+def check_balance(fund: Fund, signed: int) -> None:
+    """Refuse a movement that would take the fund below zero (the database refuses it too:
+    ``fund_balance_not_negative``)."""
+    if fund.balance + signed < 0:
+        raise FundsError(
+            {
+                "amount": _("Not enough money in %(fund)s: the balance is %(balance)s ₫.")
+                % {"fund": fund.name, "balance": thousands(fund.balance)}
+            }
+        )
+
+
+def next_voucher(fund: Fund, direction: str, year: int) -> tuple[int, str]:
+    """The next voucher of the fund for the year and direction: (sequence, number). Taken
+    under the fund's row lock, so two entries never get the same one."""
+    last = (
+        LedgerEntry.objects.filter(fund=fund, direction=direction, voucher_year=year).aggregate(
+            m=Max("voucher_seq")
+        )["m"]
+        or 0
+    )
+    seq = last + 1
+    prefix = "PT" if direction == Dir.IN else "PC"
+    return seq, f"{prefix}-{year}-{seq:04d}"
 
 
 def lock_fund(fund_id: int) -> Fund:
@@ -85,22 +152,9 @@ def post(
     """Append one entry to a fund that the caller has locked with ``lock_fund``."""
     check_amount(amount)
     signed = amount if direction == Dir.IN else -amount
-    if fund.balance + signed < 0:
-        raise FundsError(
-            {
-                "amount": _("Not enough money in %(fund)s: the balance is %(balance)s ₫.")
-                % {"fund": fund.name, "balance": thousands(fund.balance)}
-            }
-        )
+    check_balance(fund, signed)
     year = date.year
-    last = (
-        LedgerEntry.objects.filter(fund=fund, direction=direction, voucher_year=year).aggregate(
-            m=Max("voucher_seq")
-        )["m"]
-        or 0
-    )
-    seq = last + 1
-    prefix = "PT" if direction == Dir.IN else "PC"
+    seq, number = next_voucher(fund, direction, year)
     entry = LedgerEntry(
         fund=fund,
         date=date,
@@ -109,7 +163,7 @@ def post(
         category=category,
         voucher_year=year,
         voucher_seq=seq,
-        voucher_number=f"{prefix}-{year}-{seq:04d}",
+        voucher_number=number,
         member=member,
         payer=payer[:200],
         note=note[:300],
@@ -121,14 +175,18 @@ def post(
     try:
         with transaction.atomic():
             entry.save()
-    except IntegrityError as exc:  # a second reversal of the same entry, lost race
-        raise FundsError(_("This entry has already been reversed.")) from exc
+    except IntegrityError as exc:
+        # A constraint of the entry's own, or else the one-to-one ``reverses``: a second
+        # reversal of the same entry that lost the race.
+        raise constraint_error(exc) or FundsError(
+            _("This entry has already been reversed.")
+        ) from exc
     fund.balance += signed
     fund.save(update_fields=["balance"])
     return entry
 
 
-@transaction.atomic
+@atomic_write
 def entry_record(
     *,
     fund: Fund,
@@ -167,12 +225,10 @@ def entry_record(
     return entry
 
 
-@transaction.atomic
-def entry_reverse(
-    *, entry: LedgerEntry, by: User | None, note: str = "", date: datetime.date | None = None
-) -> list[LedgerEntry]:
-    """Cancel an entry with an opposite one linked to it (both legs for a transfer)."""
-    date = date or today()
+def entry_reverse_legs(entry: LedgerEntry, by: User | None = None) -> list[LedgerEntry]:
+    """The entries reversing ``entry`` cancels (both legs of a transfer), or the refusal:
+    a reversal, a loan's entry, an entry already reversed, a transfer reversed by someone
+    who could not have approved it. Writes nothing."""
     if entry.reverses_id:
         raise FundsError(_("A reversing entry cannot itself be reversed."))
     if entry.loan_id:
@@ -181,7 +237,30 @@ def entry_reverse(
         )
     legs = [entry]
     if entry.transfer_group:
-        legs = list(LedgerEntry.objects.filter(transfer_group=entry.transfer_group).order_by("pk"))
+        legs = list(
+            LedgerEntry.objects.filter(transfer_group=entry.transfer_group)
+            .select_related("fund")
+            .order_by("pk")
+        )
+    if LedgerEntry.objects.filter(reverses__in=legs).exists():
+        raise FundsError(_("This entry has already been reversed."))
+    moved_out = [leg for leg in legs if leg.transfer_group and leg.direction == Dir.OUT]
+    if by is not None and moved_out and not is_supervisor(by, moved_out[0].fund):
+        # Undoing a transfer moves money between two owners again: it is the approver's act.
+        raise FundsError(
+            _("A transfer is reversed by the association that approves transfers out of %(fund)s.")
+            % {"fund": moved_out[0].fund.name}
+        )
+    return legs
+
+
+@atomic_write
+def entry_reverse(
+    *, entry: LedgerEntry, by: User | None, note: str = "", date: datetime.date | None = None
+) -> list[LedgerEntry]:
+    """Cancel an entry with an opposite one linked to it (both legs for a transfer)."""
+    date = date or today()
+    legs = entry_reverse_legs(entry, by=by)
     fund_ids = sorted({leg.fund_id for leg in legs})
     # Lock every fund involved, always in the same (pk) order so two transfers never deadlock.
     locked = {
@@ -215,7 +294,7 @@ def entry_reverse(
     return reversals
 
 
-@transaction.atomic
+@atomic_write
 def fund_transfer(
     *,
     source: Fund,
@@ -224,8 +303,13 @@ def fund_transfer(
     date: datetime.date,
     by: User | None,
     note: str = "",
+    group: uuid.UUID | None = None,
 ) -> tuple[LedgerEntry, LedgerEntry]:
-    """Move money between two funds: both legs or neither."""
+    """Move money between two funds: both legs or neither. The ledger's own step: the app
+    moves money only through an approved ``TransferRequest`` (``transfer_approve``).
+
+    Never takes money promised to approved loans not yet paid out: the amount must fit in
+    the source's balance less those loans (checked under the funds' row locks)."""
     check_amount(amount)
     if source.pk == target.pk:
         raise FundsError({"target": _("Choose a different fund to transfer to.")})
@@ -238,7 +322,22 @@ def fund_transfer(
         .filter(pk__in=[source.pk, target.pk])
         .order_by("pk")
     }
-    group = uuid.uuid4()
+    promised = reserved(locked[source.pk])
+    if promised and amount > locked[source.pk].balance - promised:
+        raise FundsError(
+            {
+                "amount": _(
+                    "Only %(available)s ₫ of %(fund)s can be moved: %(promised)s ₫ of its "
+                    "balance is promised to approved loans not yet paid out."
+                )
+                % {
+                    "available": thousands(max(locked[source.pk].balance - promised, 0)),
+                    "fund": source.name,
+                    "promised": thousands(promised),
+                }
+            }
+        )
+    group = group or uuid.uuid4()
     out = post(
         fund=locked[source.pk],
         date=date,
@@ -264,12 +363,15 @@ def fund_transfer(
     return out, into
 
 
-@transaction.atomic
+@atomic_write
 def fund_create(
     *, kind: str, name: str, club: Club | None = None, owner_area: Area | None = None
 ) -> Fund:
     fund = Fund(kind=kind, name=name, club=club, owner_area=owner_area)
-    fund.full_clean()
+    try:
+        fund.full_clean()
+    except ValidationError as exc:
+        raise constraint_fields(exc) from exc
     fund.save()
     return fund
 
@@ -287,7 +389,7 @@ def funds_for_new_club(club: Club) -> list[Fund]:
     return made
 
 
-@transaction.atomic
+@atomic_write
 def plan_create(
     *,
     year: int,
@@ -313,7 +415,7 @@ def plan_create(
     try:
         plan.full_clean()
     except ValidationError as exc:
-        raise FundsError(exc.message_dict) from exc
+        raise constraint_fields(exc) from exc
     plan.save()
     return plan
 

@@ -8,15 +8,31 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.templatetags.ishc import thousands
 from config.months import add_months
-from funds.models import Fund, FundsError, Installment, LedgerEntry, Loan, Repayment
-from funds.services.ledger import _check_date, check_amount, lock_fund, post, today
+from funds.models import (
+    Fund,
+    FundsError,
+    Installment,
+    LedgerEntry,
+    Loan,
+    Repayment,
+    constraint_fields,
+)
+from funds.notices import loan_requested_notify
+from funds.services.ledger import (
+    _check_date,
+    atomic_write,
+    check_amount,
+    lock_fund,
+    post,
+    reserved,
+    today,
+)
 
 if TYPE_CHECKING:
     from members.models import Member
@@ -72,9 +88,9 @@ def build_schedule(
 
 def available_balance(fund: Fund, exclude: Loan | None = None) -> int:
     """Balance minus loans approved but not yet paid out (money already promised)."""
-    committed = Loan.objects.filter(fund=fund, status=Loan.Status.APPROVED)
-    if exclude is not None:
-        committed = committed.exclude(pk=exclude.pk)
+    if exclude is None:
+        return fund.balance - reserved(fund)
+    committed = Loan.objects.filter(fund=fund, status=Loan.Status.APPROVED).exclude(pk=exclude.pk)
     return fund.balance - (committed.aggregate(s=Sum("principal"))["s"] or 0)
 
 
@@ -95,7 +111,7 @@ def _check_limits(*, fund: Fund, principal: int, loan: Loan | None = None) -> No
         )
 
 
-@transaction.atomic
+@atomic_write
 def loan_request(
     *,
     fund: Fund,
@@ -132,9 +148,67 @@ def loan_request(
     try:
         loan.full_clean()
     except ValidationError as exc:
-        raise FundsError(exc.message_dict) from exc
+        raise constraint_fields(exc) from exc
     loan.save()
+    # The board decides: the club's other leaders are told (the bell, their SMS or e-mail).
+    loan_requested_notify(loan=loan, by=by)
     return loan
+
+
+TERMS = Loan.TERMS
+
+
+def is_board_member(user: User | None, loan: Loan) -> bool:
+    """A board member of the loan's club: an active club-leader account of that club."""
+    return (
+        user is not None
+        and user.is_active
+        and user.role == Role.CLUB_LEADER
+        and loan.fund.club_id is not None
+        and user.club_id == loan.fund.club_id
+    )
+
+
+@atomic_write
+def loan_terms_correct(*, loan: Loan, by: User, reason: str = "", **terms: Any) -> Loan:
+    """A board member corrects a requested loan's terms (a rate typed ten times too high, a
+    wrong amount) before the board decides; once decided they stay as decided. The old
+    values stay in the loan's history, with a line saying what changed."""
+    unknown = set(terms) - set(TERMS)
+    if unknown:
+        raise TypeError(f"Not a loan term: {', '.join(sorted(unknown))}")
+    locked = _lock_loan(loan)
+    if not is_board_member(by, locked):
+        raise FundsError(_("Only a board member of the club can correct a loan's terms."))
+    if locked.status != Loan.Status.REQUESTED:
+        raise FundsError(
+            _("The board has decided on this loan: its terms can no longer be corrected.")
+        )
+    changed = []
+    for name, value in terms.items():
+        if value != getattr(locked, name):
+            changed.append(str(getattr(Loan._meta.get_field(name), "verbose_name", name)))
+            setattr(locked, name, value)
+    if not changed:
+        raise FundsError(_("Nothing was changed."))
+    if locked.requested_on > today():
+        raise FundsError({"requested_on": _("The date cannot be in the future.")})
+    _check_limits(fund=locked.fund, principal=locked.principal, loan=locked)
+    try:
+        locked.full_clean()
+    except ValidationError as exc:
+        raise constraint_fields(exc) from exc
+    # The history row keeps every old value (``selectors.loan_term_changes`` shows them); its
+    # reason names what changed.
+    note = _("Terms corrected: %(terms)s") % {"terms": ", ".join(changed)}
+    if reason.strip():
+        note = f"{note} ({reason.strip()})"
+    locked._change_reason = note[:100]
+    locked._history_user = by  # who corrected, also when called outside a request
+    locked.save()
+    for name in terms:
+        setattr(loan, name, getattr(locked, name))
+    return locked
 
 
 def _lock_loan(loan: Loan) -> Loan:
@@ -164,7 +238,7 @@ def _check_decider(loan: Loan, by: User | None) -> None:
         )
 
 
-@transaction.atomic
+@atomic_write
 def loan_approve(
     *, loan: Loan, by: User | None, on: datetime.date | None = None, note: str = ""
 ) -> Loan:
@@ -182,7 +256,7 @@ def loan_approve(
     return locked
 
 
-@transaction.atomic
+@atomic_write
 def loan_reject(
     *, loan: Loan, by: User | None, note: str = "", on: datetime.date | None = None
 ) -> Loan:
@@ -199,7 +273,7 @@ def loan_reject(
     return locked
 
 
-@transaction.atomic
+@atomic_write
 def loan_disburse(*, loan: Loan, by: User | None, on: datetime.date | None = None) -> LedgerEntry:
     """Pay out an approved loan (a ledger outflow) and write its schedule."""
     on = on or today()
@@ -353,7 +427,7 @@ def _repay(
     return repayment
 
 
-@transaction.atomic
+@atomic_write
 def loan_repay(
     *, loan: Loan, amount: int, by: User | None, on: datetime.date | None = None, note: str = ""
 ) -> Repayment:
@@ -361,7 +435,7 @@ def loan_repay(
     return _repay(loan=loan, amount=amount, on=on or today(), by=by, note=note, early=False)
 
 
-@transaction.atomic
+@atomic_write
 def loan_payoff(
     *, loan: Loan, by: User | None, on: datetime.date | None = None, note: str = ""
 ) -> Repayment:
@@ -369,7 +443,16 @@ def loan_payoff(
     return _repay(loan=loan, amount=1, on=on or today(), by=by, note=note, early=True)
 
 
-@transaction.atomic
+def repayment_reverse_check(repayment: Repayment) -> None:
+    """Refuse to reverse a repayment that is not its loan's latest. Writes nothing."""
+    latest = Repayment.objects.filter(loan_id=repayment.loan_id).order_by("-pk").first()
+    if latest is None or latest.pk != repayment.pk:
+        raise FundsError(
+            _("Only the loan's latest repayment can be reversed: reverse the later ones first.")
+        )
+
+
+@atomic_write
 def repayment_reverse(
     *, repayment: Repayment, by: User | None, note: str, on: datetime.date | None = None
 ) -> list[LedgerEntry]:
@@ -385,11 +468,7 @@ def repayment_reverse(
     if not (note or "").strip():
         raise FundsError({"note": _("Say why the repayment is reversed.")})
     loan = _lock_loan(repayment.loan)
-    latest = loan.repayments.order_by("-pk").first()
-    if latest is None or latest.pk != repayment.pk:
-        raise FundsError(
-            _("Only the loan's latest repayment can be reversed: reverse the later ones first.")
-        )
+    repayment_reverse_check(repayment)
     club = loan.fund.club
     _check_date(repayment.date, club)
     _check_date(on, club)
@@ -431,7 +510,7 @@ def repayment_reverse(
     return reversals
 
 
-@transaction.atomic
+@atomic_write
 def loan_write_off(
     *, loan: Loan, by: User | None, reason: str, on: datetime.date | None = None
 ) -> Loan:

@@ -152,6 +152,7 @@ class Meeting(MonthRecord):
                 fields=["club", "planned_on"],
                 condition=Q(planned_on__isnull=False),
                 name="meeting_unique_rule_day",
+                violation_error_message=_("The club already has a meeting planned for that day."),
             ),
         ]
 
@@ -190,7 +191,13 @@ class Attendance(ChoiceLabels, models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_unique",
+                violation_error_message=_(
+                    "This member already has an attendance mark at this meeting."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -261,15 +268,20 @@ class HealthCheck(MonthRecord):
                 fields=["meeting", "member"],
                 condition=Q(meeting__isnull=False),
                 name="healthcheck_one_per_meeting",
+                violation_error_message=_("This member already has a reading at this meeting."),
             ),
             models.CheckConstraint(
                 condition=Q(systolic__isnull=True, diastolic__isnull=True)
                 | Q(systolic__isnull=False, diastolic__isnull=False),
                 name="healthcheck_bp_pair",
+                violation_error_message=_(
+                    "Enter both blood pressure numbers (systolic and diastolic), or neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(systolic__isnull=False) | Q(weight__isnull=False),
                 name="healthcheck_not_empty",
+                violation_error_message=_("Enter a blood pressure or a weight."),
             ),
             models.CheckConstraint(
                 condition=Q(systolic__isnull=True)
@@ -281,11 +293,17 @@ class HealthCheck(MonthRecord):
                     diastolic__lt=F("systolic"),
                 ),
                 name="healthcheck_bp_plausible",
+                violation_error_message=_(
+                    "This blood pressure is not plausible: check both numbers (the diastolic is lower than the systolic)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(weight__isnull=True)
                 | Q(weight__gte=WEIGHT_RANGE[0], weight__lte=WEIGHT_RANGE[1]),
                 name="healthcheck_weight_plausible",
+                violation_error_message=_(
+                    "This weight is not plausible: check the number in kilograms."
+                ),
             ),
         ]
 
@@ -372,7 +390,11 @@ class Activity(MonthRecord):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["club", "date"], name="activity_club_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0),
+                name="activity_cost_not_negative",
+                violation_error_message=_("The cost cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,11 +457,18 @@ class HomeCareVisit(MonthRecord):
         indexes = [models.Index(fields=["club", "date"], name="visit_club_date")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(volunteer=F("recipient")), name="visit_not_to_oneself"
+                condition=~Q(volunteer=F("recipient")),
+                name="visit_not_to_oneself",
+                violation_error_message=_(
+                    "The volunteer and the person cared for must be two different people."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1, duration_minutes__lte=1440),
                 name="visit_duration_range",
+                violation_error_message=_(
+                    "A visit lasts from 1 minute to 24 hours (1440 minutes)."
+                ),
             ),
         ]
 

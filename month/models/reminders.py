@@ -71,6 +71,9 @@ class Reminder(ChoiceLabels, models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "member", "channel", "lead_days", "meeting_date", "kind"],
                 name="reminder_unique_per_recipient_lead",
+                violation_error_message=_(
+                    "This reminder was already made for this member and meeting."
+                ),
             ),
         ]
         indexes = [

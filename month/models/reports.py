@@ -101,9 +101,15 @@ class MonthlyReport(ChoiceLabels, models.Model):
             ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["club", "year", "month"], name="report_unique_month"),
+            models.UniqueConstraint(
+                fields=["club", "year", "month"],
+                name="report_unique_month",
+                violation_error_message=_("The club already has a report for this month."),
+            ),
             models.CheckConstraint(
-                condition=Q(month__gte=1, month__lte=12), name="report_month_range"
+                condition=Q(month__gte=1, month__lte=12),
+                name="report_month_range",
+                violation_error_message=_("The month must be between 1 and 12."),
             ),
         ]
 

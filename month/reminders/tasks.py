@@ -5,8 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from config.tasks import enqueue
 from month.models import Reminder
 from month.reminders import services
+from month.reminders.notifications import notifications_send_due
 
 BATCH = services.BATCH
 
@@ -30,6 +32,8 @@ def dispatch_due_reminders() -> int:
     ids = services.due_ids()
     for start in range(0, len(ids), BATCH):
         send_reminder_batch.delay(ids[start : start + BATCH])
+    # The notifications' outbox is swept on the same beat (docs/notifications.md).
+    enqueue(send_notifications)
     return len(ids)
 
 
@@ -52,3 +56,10 @@ def _send_one(reminder_id: int) -> str:
         if reminder.next_attempt_at and not settings.CELERY_TASK_ALWAYS_EAGER:
             send_meeting_reminder.apply_async((reminder_id,), eta=reminder.next_attempt_at)
     return status
+
+
+@shared_task(name="notifications.send", ignore_result=True, soft_time_limit=240, time_limit=300)
+def send_notifications() -> dict[str, int]:
+    """Send the notifications due by SMS or e-mail (``month.reminders.notifications``); run
+    every minute by the sweep above. Safe to run twice: each row is claimed before sending."""
+    return dict(notifications_send_due())

@@ -54,7 +54,6 @@ def test_leader_records_a_meeting_and_commune_returns_the_report(
     page.click(f"label[for=id_att_{members[6].pk}_excused]")
     for member, (sys, dia, wt) in zip(members[:5], READINGS, strict=True):
         row = page.locator(f"#member-{member.pk}")
-        row.locator("summary").click()
         row.locator(f"#id_sys_{member.pk}").fill(sys)
         row.locator(f"#id_dia_{member.pk}").fill(dia)
         if wt:
@@ -84,6 +83,9 @@ def test_leader_records_a_meeting_and_commune_returns_the_report(
     page.fill("#id_narrative", "Tổ chức sinh hoạt, đo huyết áp cho 5 thành viên.")
     page.click("form button[type=submit].btn-outline-primary")
     page.click("#submit-report")
+    page.wait_for_selector("#confirm-action")  # the confirmation page: what will happen
+    assert vi("Submit the report") in page.content()
+    page.click("#confirm-action")
     page.wait_for_load_state()
     report = MonthlyReport.objects.get(club=cast.club_a, year=today.year, month=today.month)
     assert report.status == MonthlyReport.Status.SUBMITTED
