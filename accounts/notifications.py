@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone, translation
 
 from accounts.models import Notification, NotifyChannel, Role, User
@@ -138,3 +138,14 @@ __all__ = [
     "notify",
     "recount",
 ]
+
+
+def names_replace(*, old: str, new: str) -> int:
+    """Replace a person's name wherever a notification's text carries it (a reviewer's
+    comment may name a member): anonymising that person reaches the notifications too.
+    Returns how many notifications changed."""
+    if not old:
+        return 0
+    return Notification.objects.filter(text__contains=old).update(
+        text=Replace("text", Value(old), Value(new))
+    )

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import scoping
+from accounts.notifications import names_replace as notification_names_replace
 from funds.services import ledger_names_replace
 from members.models import Member
 from members.selectors import person_records
@@ -123,7 +124,17 @@ def person_anonymise(
     if not records or is_anonymised(member):
         raise PrivacyError(_("This person's data have already been anonymised."))
     totals = dict.fromkeys(
-        ("readings", "history", "ledger", "trainings", "visit_notes", "reminders", "admin_log"), 0
+        (
+            "readings",
+            "history",
+            "ledger",
+            "trainings",
+            "visit_notes",
+            "reminders",
+            "admin_log",
+            "notifications",
+        ),
+        0,
     )
     for record in records:
         old_name = record.full_name
@@ -138,6 +149,7 @@ def person_anonymise(
         totals["ledger"] += ledger_names_replace(member=record, name=name)
         totals["trainings"] += participants_anonymise(member=record, name=name)
         totals["admin_log"] += _admin_log_scrub(record, old_name, name)
+        totals["notifications"] += notification_names_replace(old=old_name, new=name)
     outcome = _(
         "%(records)s record(s) anonymised; %(readings)s reading(s) deleted; %(history)s history "
         "row(s) and %(admin_log)s admin log line(s) cleared; name replaced on %(ledger)s ledger "

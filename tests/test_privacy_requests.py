@@ -253,6 +253,16 @@ def test_the_anonymisation_page_says_what_will_happen_and_asks_to_confirm(cast, 
 def test_anonymisation_keeps_the_figures_and_removes_the_person_everywhere(cast, login, person):
     member = person.member
     before = _figures(cast.club_a)
+    # A reviewer's comment carried by a notification names her.
+    from accounts.notifications import notify
+
+    notify(
+        users=[cast.leader],
+        kind="report_returned",
+        event="returned-1",
+        text=f"Báo cáo bị trả lại: bổ sung số đo của {NAME}",
+        url="/",
+    )
     for value in (NAME, PHONE, NEW_PHONE, EMAIL, VILLAGE):
         assert places_holding(value)  # the markers are there to begin with
     client = login(cast.province)
