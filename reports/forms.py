@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from clubs.models import Area
+from config.collation import by_name
 from reports import periods
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def export_areas(user: User) -> QuerySet[Area]:
     )
     if scoping.is_admin(user):
         qs = qs.filter(level=Area.Level.PROVINCE)
-    return qs.order_by("level", "name")
+    return qs.order_by("level", *by_name("name"), "pk")
 
 
 class ExportForm(forms.Form):

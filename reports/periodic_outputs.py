@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import privacy
 from accounts.templatetags.ishc import thousands
@@ -180,7 +181,9 @@ def workbook(report: PeriodicReport, reader: Viewer) -> bytes:
     ws.append([safe(title(report))])
     ws.append([safe(str(report.area)), safe(report.period_label)])
     ws.append([])
-    ws.append([_("Figure"), _("This period"), _("Same period a year before"), _("Change")])
+    ws.append(
+        [_("Figure"), _("This period"), _("Same period a year before"), pgettext("annex", "Change")]
+    )
     head = ws.max_row
     for cell in ws[head]:
         cell.font = Font(bold=True)
@@ -250,7 +253,12 @@ def document(report: PeriodicReport, reader: Viewer) -> bytes:
     table.style = "Table Grid"
     for cell, text in zip(
         table.rows[0].cells,
-        [_("Figure"), _("This period"), _("Same period a year before"), _("Change")],
+        [
+            _("Figure"),
+            _("This period"),
+            _("Same period a year before"),
+            pgettext("annex", "Change"),
+        ],
         strict=True,
     ):
         cell.text = text

@@ -28,6 +28,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from accounts.once import once
 from clubs.models import Area
+from config.collation import by_name
 from config.ui import errors_to_form, paginate
 from reports import periodic_outputs as outputs
 from reports import periodic_services as services
@@ -71,7 +72,9 @@ def periodic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if year.isdigit() and 2000 <= int(year) <= 2100:
         qs = qs.filter(year=int(year))
-    page = paginate(request, qs.order_by("-year", "-half", "area__level", "area__name", "pk"))
+    page = paginate(
+        request, qs.order_by("-year", "-half", "area__level", *by_name("area__name"), "pk")
+    )
     today = timezone.localdate()
     rows = [
         {"report": r, "late": services.is_late(r, services.due_on(r), today)}
@@ -137,7 +140,7 @@ def _coverage(report: PeriodicReport) -> list[dict[str, Any]] | None:
         return None
     communes = Area.objects.filter(
         level=Area.Level.COMMUNE, active=True, province_id=report.area_id
-    ).order_by("name", "pk")
+    ).order_by(*by_name("name"), "pk")
     theirs = {
         r.area_id: r
         for r in PeriodicReport.objects.filter(

@@ -350,7 +350,7 @@ def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Da
         .order_by()
         .values("activity_area_id", "activity_area__name", "activity_area__order")
         .annotate(n=Sum("activities"), participants=Sum("participants"))
-        .order_by("activity_area__order", "activity_area__name")
+        .order_by("activity_area__order", *by_name("activity_area__name"))
     )
     if suppress is not None:
         for a in activities:
@@ -446,7 +446,7 @@ def figure_clubs(
         .values("club_id", "club__name", "club__code", "commune__name")
         .annotate(value=agg)
         .filter(value__gt=0)
-        .order_by("-value", "commune__name", "club__name", "club_id")
+        .order_by("-value", *by_name("commune__name", "club__name"), "club_id")
     )
 
 
@@ -519,7 +519,7 @@ def club_health(
             + F("shrinking")
         )
         .filter(score__gt=0)
-        .order_by("-score", "commune__name", "club__name", "club_id")
+        .order_by("-score", *by_name("commune__name", "club__name"), "club_id")
     )
 
 
