@@ -115,6 +115,7 @@ PERSONAL_FIELDS: dict[str, dict[str, Category]] = {
         "village": IDENTITY,
     },
     "campaigns.CampaignReceipt": {"donor": IDENTITY},
+    "elders.CareReceipt": {"donor": IDENTITY},
     "campaigns.Commendation": {"member": IDENTITY, "person_name": IDENTITY},
     # An association's committee: who sits on it, and how to reach them.
     "association.CommitteeMember": {

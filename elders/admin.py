@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from accounts.admin_scoping import ScopedHistoryAdmin, ScopedModelAdmin
 from elders import services
 from elders.models import (
+    CareFundPlan,
+    CareReceipt,
     CareSupport,
     LongevityCelebration,
     OlderPerson,
@@ -68,3 +70,19 @@ class OlderPersonMoveAdmin(ReadOnlyMixin, ScopedModelAdmin):
 class OlderPersonImportAdmin(ReadOnlyMixin, ScopedModelAdmin):
     list_display = ("commune", "filename", "done", "created_count", "created_at")
     list_select_related = ("commune",)
+
+
+@admin.register(CareReceipt)
+class CareReceiptAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("donor", "source", "area", "entry")
+    list_filter = ("source",)
+    list_select_related = ("area", "entry")
+    raw_id_fields = ("area", "entry", "created_by")
+
+
+@admin.register(CareFundPlan)
+class CareFundPlanAdmin(ReadOnlyMixin, ScopedHistoryAdmin):
+    list_display = ("area", "year", "note")
+    list_filter = ("year",)
+    list_select_related = ("area",)
+    raw_id_fields = ("area", "updated_by")

@@ -15,10 +15,18 @@ from django.utils import timezone
 from accounts.models import Role, User
 from clubs.models import Area, Club
 from elders import services
-from elders.models import CareSupport, OlderPerson, milestone_for
+from elders.models import (
+    PLAN_SPENDING,
+    PLAN_TARGETS,
+    CareFundPlan,
+    CareReceipt,
+    CareSupport,
+    OlderPerson,
+    milestone_for,
+)
 from elders.selectors import beneficiaries
 from funds import services as funds_services
-from funds.models import Fund, LedgerEntry
+from funds.models import Fund, FundPlan, LedgerEntry
 from members.demo import ETHNIC_MIX, NAMES
 from members.models import Member
 
@@ -117,6 +125,9 @@ def seed(out: TextIO) -> None:
             continue
         made += _seed_commune(commune, by, today)
     out.write(f"Older persons: {made} added to the demo communes' registers.\n")
+    plans = _plans()
+    receipts = _receipts()
+    out.write(f"Care funds: {plans} plans for {PLAN_YEAR}, {receipts} receipts with their donor.\n")
 
 
 def _seed_commune(commune: Area, by: User, today: datetime.date) -> int:
@@ -252,3 +263,82 @@ def _support(
             purpose=CareSupport.Purpose.FUNERAL,
             by=by,
         )
+
+
+# --- Care-fund plans and receipts ------------------------------------------------------------
+
+PLAN_YEAR = 2024
+# How a plan's target splits by source, and its spending by purpose (percent, in the order of
+# ``PLAN_TARGETS`` and ``PLAN_SPENDING``).
+TARGET_SPLIT = (40, 25, 20, 10, 5)
+SPEND_SPLIT = (20, 15, 25, 25, 10, 5)
+RECEIPTS = (
+    (datetime.date(2024, 3, 15), 3_000_000, "members", "Chi hội NCT bản Mới"),
+    (datetime.date(2024, 6, 1), 5_000_000, "businesses", "Công ty TNHH Chè Tam Đường"),
+    (datetime.date(2024, 9, 20), 1_500_000, "individuals", "Ông Lò Văn Hặc"),
+    (datetime.date(2024, 10, 1), 4_000_000, "budget", "UBND xã"),
+)
+
+
+def _split(total: int, shares: tuple[int, ...]) -> list[int]:
+    parts = [total * s // 100 for s in shares]
+    parts[0] += total - sum(parts)
+    return parts
+
+
+def _plan_values(total: int) -> dict[str, int]:
+    values = dict(zip((f for f, _s in PLAN_TARGETS), _split(total, TARGET_SPLIT), strict=True))
+    values.update(zip((f for f, _p in PLAN_SPENDING), _split(total, SPEND_SPLIT), strict=True))
+    return values
+
+
+def _plans() -> int:
+    """Each demo province's 2024 care-fund target (the funds demo's 250.000.000 ₫) split into
+    the plans of its demo communes and the province association's own share."""
+    made = 0
+    targets = FundPlan.objects.filter(
+        year=PLAN_YEAR, fund__kind=Fund.Kind.CARE, fund__owner_area__level=Area.Level.PROVINCE
+    ).select_related("fund__owner_area")
+    for target in targets:
+        province = target.fund.owner_area if target.fund else None
+        if province is None or CareFundPlan.objects.filter(year=PLAN_YEAR, area=province).exists():
+            continue
+        communes = list(
+            Area.objects.filter(level=Area.Level.COMMUNE, province=province, clubs__isnull=False)
+            .distinct()
+            .order_by("code")
+        )
+        each = target.target // (len(communes) + 1) // 1_000_000 * 1_000_000
+        shares = [(c, each) for c in communes]
+        shares.append((province, target.target - each * len(communes)))
+        for area, total in shares:
+            CareFundPlan.objects.get_or_create(
+                area=area,
+                year=PLAN_YEAR,
+                defaults={**_plan_values(total), "note": "Kế hoạch 2024"},
+            )
+            made += 1
+    return made
+
+
+def _receipts() -> int:
+    """A few receipts with their source and donor in each demo commune's care fund."""
+    made = 0
+    funds = Fund.objects.filter(
+        kind=Fund.Kind.CARE,
+        owner_area__level=Area.Level.COMMUNE,
+        owner_area__older_persons__isnull=False,
+    ).distinct()
+    for fund in funds.select_related("owner_area").order_by("pk"):
+        area = fund.owner_area
+        if area is None or CareReceipt.objects.filter(area=area).exists():
+            continue
+        by = _staff(area)
+        if by is None:
+            continue
+        for day, amount, source, donor in RECEIPTS:
+            services.receipt_record(
+                fund=fund, date=day, amount=amount, source=source, donor=donor, note="", by=by
+            )
+            made += 1
+    return made

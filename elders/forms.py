@@ -11,9 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
 from clubs.models import Area
+from config.collation import by_name
 from config.ui import DateField, MoneyField
 from elders import services
-from elders.models import CareSupport, LongevityCelebration, OlderPerson
+from elders.models import (
+    MAX_PLAN_VND,
+    PLAN_SPENDING,
+    PLAN_TARGETS,
+    CareFundPlan,
+    CareReceipt,
+    CareSupport,
+    LongevityCelebration,
+    OlderPerson,
+)
 from elders.selectors import AGE_BANDS
 from funds.models import Fund
 from members.models import Member
@@ -31,7 +41,11 @@ def _today() -> datetime.date:
 
 
 def communes_for(user: User) -> Any:
-    return scoping.areas_for(user).filter(level=Area.Level.COMMUNE, active=True).order_by("name")
+    return (
+        scoping.areas_for(user)
+        .filter(level=Area.Level.COMMUNE, active=True)
+        .order_by(*by_name("name"), "pk")
+    )
 
 
 class CommuneField(forms.ModelChoiceField):
@@ -328,7 +342,7 @@ class LinkForm(forms.Form):
             .filter(club__commune_id=person.commune_id, left_on__isnull=True)
             .filter(older_person__isnull=True)
             .select_related("club")
-            .order_by("search_name")
+            .order_by(*by_name("full_name"), "pk")
         )
 
 
@@ -406,6 +420,62 @@ class SupportForm(forms.Form):
         cast(FundField, self.fields["fund"]).queryset = services.care_funds_for(person, user)
 
 
+class ReceiptForm(forms.Form):
+    """Money received into a care fund: where it came from and who gave it."""
+
+    source = forms.ChoiceField(
+        label=_("Source"), choices=CareReceipt.Source.choices, widget=forms.Select(attrs=SELECT)
+    )
+    donor = forms.CharField(label=_("Donor"), max_length=200)
+    date = DateField(label=_("Received on"), initial=_today, not_future=True)
+    amount = MoneyField(label=_("Amount (₫)"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class PlanForm(forms.ModelForm):
+    """A care-fund plan for a year: targets by source, planned spending by purpose."""
+
+    class Meta:
+        model = CareFundPlan
+        fields = ["area", "year", *(f for f, _s in PLAN_TARGETS), *(f for f, _p in PLAN_SPENDING)]
+        fields += ["note"]
+        field_classes = {"area": CommuneField}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = cast(forms.ModelChoiceField, self.fields["area"])
+        area.queryset = (
+            scoping.areas_for(user)
+            .filter(level__in=[Area.Level.COMMUNE, Area.Level.PROVINCE], active=True)
+            .order_by("-level", *by_name("name"), "pk")
+        )
+        area.widget.attrs.update(SELECT)
+        self.fields["year"].widget.attrs.update(NUMERIC)
+        for name, _x in (*PLAN_TARGETS, *PLAN_SPENDING):
+            old = self.fields[name]
+            self.fields[name] = MoneyField(
+                label=old.label, required=False, max_value=MAX_PLAN_VND, allow_zero=True
+            )
+        if self.instance.pk:
+            self.fields["area"].disabled = True
+            self.fields["year"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, _x in (*PLAN_TARGETS, *PLAN_SPENDING):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        area, year = data.get("area"), data.get("year")
+        if (
+            not self.instance.pk
+            and area is not None
+            and year is not None
+            and CareFundPlan.objects.filter(area=area, year=year).exists()
+        ):
+            self.add_error("year", _("This association already has a plan for this year."))
+        return data
+
+
 class ImportUploadForm(forms.Form):
     commune = CommuneField(
         label=_("Commune"), queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT)
@@ -473,7 +543,9 @@ class BeneficiaryForm(forms.Form):
         if user.area_id and user.area and user.area.level == Area.Level.COMMUNE:
             field.initial = user.area_id
         cast(FundField, self.fields["fund"]).queryset = (
-            scoping.for_user(Fund, user).filter(kind=Fund.Kind.CARE).order_by("name", "pk")
+            scoping.for_user(Fund, user)
+            .filter(kind=Fund.Kind.CARE)
+            .order_by(*by_name("name"), "pk")
         )
 
     def criteria(self) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from config.text import fold
 from members.ethnicities import ETHNICITY_CHOICES
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
     from accounts.scoping import Viewer
 
@@ -389,6 +391,155 @@ class CareSupport(ChoiceLabels, models.Model):
         if scoping.effective_role(user) == Role.CLUB_LEADER and getattr(user, "club_id", None):
             q |= Q(person__member__club_id=user.club_id)  # type: ignore[union-attr]
         return q
+
+
+class CareReceipt(ChoiceLabels, models.Model):
+    """Money received into an association's care fund: the fund's ledger entry (``entry``)
+    with where it came from and who gave it. ``area`` copies the fund's association for
+    scoping."""
+
+    class Source(models.TextChoices):
+        # The same values as ``campaigns.CampaignReceipt.Source``.
+        MEMBERS = "members", _("Members")
+        BUSINESSES = "businesses", _("Businesses")
+        INDIVIDUALS = "individuals", _("Individuals")
+        BUDGET = "budget", _("State budget")
+        OTHER = "other", _("Other")
+
+    entry = models.OneToOneField(
+        "funds.LedgerEntry",
+        verbose_name=_("receipt voucher"),
+        on_delete=models.PROTECT,
+        related_name="care_receipt",
+    )
+    area = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("association of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    donor = models.CharField(_("donor"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_area_path = "area"
+
+    class Meta:
+        verbose_name = _("care-fund receipt")
+        verbose_name_plural = _("care-fund receipts")
+        ordering = ["-entry__date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.donor} – {self.get_source_display()}"
+
+
+# The most one line of a care-fund plan may hold: 50 billion ₫ (far above a province's care
+# fund; a larger figure is a typing slip).
+MAX_PLAN_VND = 50_000_000_000
+
+# A plan's targets by source (``CareReceipt.Source``) and planned spending by purpose
+# (``CareSupport.Purpose`` and the longevity celebrations): (field, source or purpose).
+PLAN_TARGETS = (
+    ("target_members", "members"),
+    ("target_businesses", "businesses"),
+    ("target_individuals", "individuals"),
+    ("target_budget", "budget"),
+    ("target_other", "other"),
+)
+PLAN_SPENDING = (
+    ("spend_sick_visit", "sick_visit"),
+    ("spend_funeral", "funeral"),
+    ("spend_celebration", "celebration"),
+    ("spend_tet_gift", "tet_gift"),
+    ("spend_hardship", "hardship"),
+    ("spend_other", "other"),
+)
+
+
+def _plan_money(label: StrOrPromise) -> models.BigIntegerField[int, int]:
+    return models.BigIntegerField(
+        label,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PLAN_VND)],
+    )
+
+
+class CareFundPlan(models.Model):
+    """A commune association's care-fund plan for a year (or the province association's own
+    share): what it means to raise, by source, and to spend, by purpose. The province plan is
+    the sum of the plans of its communes and its own."""
+
+    area = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("association of"),
+        on_delete=models.PROTECT,
+        related_name="care_fund_plans",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    target_members = _plan_money(_("target from members"))
+    target_businesses = _plan_money(_("target from businesses"))
+    target_individuals = _plan_money(_("target from individuals"))
+    target_budget = _plan_money(_("target from the state budget"))
+    target_other = _plan_money(_("target from other sources"))
+    spend_sick_visit = _plan_money(_("planned sick visits"))
+    spend_funeral = _plan_money(_("planned funeral support"))
+    spend_celebration = _plan_money(_("planned longevity celebrations"))
+    spend_tet_gift = _plan_money(_("planned Tết gifts"))
+    spend_hardship = _plan_money(_("planned hardship support"))
+    spend_other = _plan_money(_("planned other spending"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    _history_user: User | None
+
+    scope_area_path = "area"
+
+    class Meta:
+        verbose_name = _("care-fund plan")
+        verbose_name_plural = _("care-fund plans")
+        ordering = ["-year", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "year"],
+                name="care_plan_once_a_year",
+                violation_error_message=_("This association already has a plan for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_members__gte=0)
+                & Q(target_businesses__gte=0)
+                & Q(target_individuals__gte=0)
+                & Q(target_budget__gte=0)
+                & Q(target_other__gte=0)
+                & Q(spend_sick_visit__gte=0)
+                & Q(spend_funeral__gte=0)
+                & Q(spend_celebration__gte=0)
+                & Q(spend_tet_gift__gte=0)
+                & Q(spend_hardship__gte=0)
+                & Q(spend_other__gte=0),
+                name="care_plan_not_negative",
+                violation_error_message=_("A plan's figures cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}"
+
+    @property
+    def target_total(self) -> int:
+        return sum(getattr(self, f) for f, _s in PLAN_TARGETS)
+
+    @property
+    def spend_total(self) -> int:
+        return sum(getattr(self, f) for f, _p in PLAN_SPENDING)
 
 
 class OlderPersonImport(models.Model):

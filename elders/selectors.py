@@ -23,10 +23,21 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts import privacy, scoping
 from clubs.models import Area
-from elders.models import MILESTONES, CareSupport, LongevityCelebration, OlderPerson
+from config.collation import by_name
+from elders.models import (
+    MILESTONES,
+    PLAN_SPENDING,
+    PLAN_TARGETS,
+    CareFundPlan,
+    CareReceipt,
+    CareSupport,
+    LongevityCelebration,
+    OlderPerson,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -158,7 +169,7 @@ def filter_register(
 
 
 def list_rows(qs: QuerySet[OlderPerson]) -> QuerySet[OlderPerson]:
-    return qs.select_related("commune", "member").order_by("search_name", "pk")
+    return qs.select_related("commune", "member").order_by(*by_name("full_name"), "pk")
 
 
 def person_detail_qs(viewer: User) -> QuerySet[OlderPerson]:
@@ -194,6 +205,16 @@ def fund_supports(fund: Fund, viewer: User) -> QuerySet[CareSupport]:
     )
 
 
+def fund_receipts(fund: Fund) -> QuerySet[CareReceipt]:
+    """The receipts into one fund with their source and donor (the fund fetched through the
+    door)."""
+    return (
+        CareReceipt.objects.filter(entry__fund=fund)
+        .select_related("entry")
+        .order_by("-entry__date", "-pk")
+    )
+
+
 def care_funds(viewer: User) -> QuerySet[Fund]:
     from funds.models import Fund
 
@@ -202,7 +223,7 @@ def care_funds(viewer: User) -> QuerySet[Fund]:
         .filter(kind=Fund.Kind.CARE, owner_area__isnull=False)
         .select_related("owner_area")
         .annotate(n_support=Count("entries__care_support"))
-        .order_by("owner_area__name", "name")
+        .order_by(*by_name("owner_area__name", "name"), "pk")
     )
 
 
@@ -228,7 +249,7 @@ def celebration_list(*, viewer: User, year: int, area: Area | None = None) -> Qu
             held=Exists(done),
         )
         .select_related("commune")
-        .order_by("commune__name", "village", "search_name", "pk")
+        .order_by(*by_name("commune__name", "village", "full_name"), "pk")
     )
 
 
@@ -354,7 +375,9 @@ def dashboard(*, viewer: User, area: Area | None, day: datetime.date) -> Dashboa
 
 
 def export_rows(qs: QuerySet[OlderPerson]) -> QuerySet[OlderPerson]:
-    return qs.select_related("commune").order_by("commune__name", "village", "search_name", "pk")
+    return qs.select_related("commune").order_by(
+        *by_name("commune__name", "village", "full_name"), "pk"
+    )
 
 
 def beneficiaries(
@@ -392,4 +415,123 @@ def beneficiaries(
             person=OuterRef("pk"), purpose=purpose, entry__date__year=day.year
         )
         qs = qs.exclude(Exists(given))
-    return qs.order_by("village", "search_name", "pk")
+    return qs.order_by(*by_name("village", "full_name"), "pk")
+
+
+# --- Care-fund plans -------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    """One association's plan for the year and what its care funds received and spent."""
+
+    area: Area
+    plan: CareFundPlan | None
+    received: dict[str, int] = field(default_factory=dict)
+    spent: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def received_total(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def spent_total(self) -> int:
+        return sum(self.spent.values())
+
+
+@dataclass
+class ProvincePlan:
+    """The province plan of a year: the plans of its communes and its own share, their sum
+    (in SQL) and the progress counted from the care funds' ledger of the year."""
+
+    year: int
+    rows: list[PlanRow]
+    targets: dict[str, int]
+    spending: dict[str, int]
+    received: dict[str, int]
+    spent: dict[str, int]
+
+    @property
+    def target_total(self) -> int:
+        return sum(self.targets.values())
+
+    @property
+    def spend_total(self) -> int:
+        return sum(self.spending.values())
+
+    @property
+    def received_total(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def spent_total(self) -> int:
+        return sum(self.spent.values())
+
+    def target_lines(self) -> list[tuple[str, int, int]]:
+        labels = dict(CareReceipt.Source.choices)
+        return [(str(labels[s]), self.targets[f], self.received.get(s, 0)) for f, s in PLAN_TARGETS]
+
+    def spend_lines(self) -> list[tuple[str, int, int]]:
+        labels = {**dict(CareSupport.Purpose.choices), "celebration": _("Longevity celebration")}
+        return [(str(labels[p]), self.spending[f], self.spent.get(p, 0)) for f, p in PLAN_SPENDING]
+
+
+def plan_areas(viewer: User, province: Area | None) -> QuerySet[Area]:
+    """The associations a plan page covers: the viewer's communes and provinces (of one
+    province when ``province`` is given)."""
+    qs = scoping.areas_for(viewer).filter(
+        level__in=[Area.Level.COMMUNE, Area.Level.PROVINCE], active=True
+    )
+    if province is not None:
+        qs = qs.filter(Q(pk=province.pk) | Q(province_id=province.pk))
+    return qs
+
+
+def province_plan(viewer: User, *, year: int, province: Area | None) -> ProvincePlan:
+    """Five queries whatever the number of communes: the areas, their plans, the plans' sum,
+    the receipts by area and source, the support by area and purpose (with the celebrations
+    paid from a care fund)."""
+    from funds.models import Fund, LedgerEntry
+
+    areas = list(plan_areas(viewer, province).order_by("-level", *by_name("name"), "pk"))
+    ids = [a.pk for a in areas]
+    plans = {p.area_id: p for p in CareFundPlan.objects.filter(area_id__in=ids, year=year)}
+    money = [f for f, _s in PLAN_TARGETS] + [f for f, _p in PLAN_SPENDING]
+    sums = CareFundPlan.objects.filter(area_id__in=ids, year=year).aggregate(
+        **{f: Coalesce(Sum(f), 0) for f in money}
+    )
+    rows = {a.pk: PlanRow(area=a, plan=plans.get(a.pk)) for a in areas}
+    received: dict[str, int] = {}
+    for r in (
+        CareReceipt.objects.filter(
+            area_id__in=ids, entry__date__year=year, entry__reversed_by__isnull=True
+        )
+        .values("area_id", "source")
+        .annotate(total=Sum("entry__amount"))
+    ):
+        rows[r["area_id"]].received[r["source"]] = r["total"]
+        received[r["source"]] = received.get(r["source"], 0) + r["total"]
+    spent: dict[str, int] = {}
+    out = LedgerEntry.objects.filter(
+        fund__kind=Fund.Kind.CARE,
+        fund__owner_area_id__in=ids,
+        direction=LedgerEntry.Direction.OUT,
+        date__year=year,
+        reversed_by__isnull=True,  # a payment taken back counts for nothing
+    ).filter(Q(care_support__isnull=False) | Q(celebration__isnull=False))
+    for r in out.values("fund__owner_area_id", "care_support__purpose").annotate(
+        total=Sum("amount")
+    ):
+        purpose = r["care_support__purpose"] or "celebration"
+        rows[r["fund__owner_area_id"]].spent[purpose] = (
+            rows[r["fund__owner_area_id"]].spent.get(purpose, 0) + r["total"]
+        )
+        spent[purpose] = spent.get(purpose, 0) + r["total"]
+    return ProvincePlan(
+        year=year,
+        rows=list(rows.values()),
+        targets={f: sums[f] for f, _s in PLAN_TARGETS},
+        spending={f: sums[f] for f, _p in PLAN_SPENDING},
+        received=received,
+        spent=spent,
+    )

@@ -26,6 +26,8 @@ from accounts.templatetags.ishc import thousands
 from clubs.models import Area
 from config.text import fold
 from elders.models import (
+    CareFundPlan,
+    CareReceipt,
     CareSupport,
     LongevityCelebration,
     OlderPerson,
@@ -710,3 +712,88 @@ def support_pay_list(
         )
         for person in persons
     ]
+
+
+# --- Receipts into a care fund ---------------------------------------------------------------
+
+# A receipt's ledger category by its source.
+RECEIPT_CATEGORY = {
+    CareReceipt.Source.MEMBERS: LedgerEntry.Category.DONATION,
+    CareReceipt.Source.BUSINESSES: LedgerEntry.Category.DONATION,
+    CareReceipt.Source.INDIVIDUALS: LedgerEntry.Category.DONATION,
+    CareReceipt.Source.BUDGET: LedgerEntry.Category.GOVERNMENT,
+    CareReceipt.Source.OTHER: LedgerEntry.Category.OTHER,
+}
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    fund: Fund,
+    date: datetime.date,
+    amount: int,
+    source: str,
+    donor: str,
+    note: str = "",
+    by: User,
+) -> CareReceipt:
+    """Money received into an association's care fund: one ledger inflow (through the funds
+    services: the month lock and the voucher number) and its source and donor, together or
+    not at all."""
+    require_staff(by)
+    if fund.kind != Fund.Kind.CARE or fund.owner_area_id is None:
+        raise EldersError({"fund": _("Choose an association's care fund.")})
+    if not scoping.for_user(Fund, by).filter(pk=fund.pk).exists():
+        raise EldersError({"fund": _("Choose a care fund in your area.")})
+    if source not in CareReceipt.Source.values:
+        raise EldersError({"source": _("Choose where the money came from.")})
+    donor = donor.strip()
+    if not donor:
+        raise EldersError({"donor": _("Say who gave the money.")})
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise EldersError({"amount": _("The amount must be greater than zero.")})
+    try:
+        entry = funds_services.entry_record(
+            fund=fund,
+            date=date,
+            amount=amount,
+            direction=LedgerEntry.Direction.IN,
+            category=RECEIPT_CATEGORY[CareReceipt.Source(source)],
+            by=by,
+            payer=donor[:200],
+            note=note.strip(),
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"fund": exc.messages}
+        raise EldersError(
+            {k if k in ("date", "amount", "note") else "fund": v for k, v in errors.items()}
+        ) from exc
+    receipt = CareReceipt(
+        entry=entry, area_id=fund.owner_area_id, source=source, donor=donor[:200], created_by=by
+    )
+    receipt.save()
+    return receipt
+
+
+# --- Care-fund plans -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_save(*, plan: CareFundPlan, by: User) -> CareFundPlan:
+    """Creates or updates a commune's (or the province association's own) care-fund plan for a
+    year. The figures are checked by the model (not negative, at most ``MAX_PLAN_VND``, one
+    plan per association and year)."""
+    require_staff(by)
+    area = Area.objects.filter(pk=plan.area_id).first()
+    if area is None or area.level not in (Area.Level.COMMUNE, Area.Level.PROVINCE):
+        raise EldersError({"area": _("Choose a commune or a province.")})
+    if not scoping.areas_for(by).filter(pk=area.pk).exists():
+        raise EldersError({"area": _("Choose a commune in your area.")})
+    plan.updated_by = by
+    plan._history_user = by
+    try:
+        plan.full_clean()
+    except ValidationError as exc:
+        raise EldersError(exc.message_dict) from exc
+    plan.save()
+    return plan

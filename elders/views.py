@@ -22,6 +22,9 @@ from accounts.confirm import confirm_or_do, is_confirmed
 from accounts.http import AuthenticatedHttpRequest
 from accounts.once import form_page, once
 from clubs.history import history_entries
+from clubs.models import Area
+from config import ui
+from config.collation import by_name
 from config.ui import errors_to_form, paginate, search_term
 from elders import excel, pdf, selectors, services
 from elders.forms import (
@@ -31,16 +34,19 @@ from elders.forms import (
     LinkForm,
     MoveForm,
     PersonForm,
+    PlanForm,
+    ReceiptForm,
     RegisterFilterForm,
     SupportForm,
 )
-from elders.models import LongevityCelebration, OlderPerson, OlderPersonImport
+from elders.models import CareFundPlan, LongevityCelebration, OlderPerson, OlderPersonImport
 from funds.models import Fund
 from members.excel import ImportFileError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSON = "elders.OlderPerson"
 PROBLEMS_SHOWN = 200
+RECEIPTS_SHOWN = 50
 
 
 def _today() -> datetime.date:
@@ -368,10 +374,53 @@ def fund_supports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     privacy.require_people(request.user, privacy.HIGH_RISK)
     page = paginate(request, selectors.fund_supports(fund, request.user))
     privacy.note_access(request, PERSON, privacy.HIGH_RISK, count=page)
+    receipts = list(selectors.fund_receipts(fund)[:RECEIPTS_SHOWN])
     return render(
         request,
         "elders/fund_supports.html",
-        {"title": fund.name, "subtitle": str(fund.owner), "fund": fund, "page_obj": page},
+        {
+            "title": fund.name,
+            "subtitle": str(fund.owner),
+            "fund": fund,
+            "page_obj": page,
+            "receipts": receipts,
+            "can_edit": _can_edit(request) and fund.owner_area_id is not None,
+        },
+    )
+
+
+@login_required
+def receipt_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Money received into a care fund, with its source and donor."""
+    fund = scoping.get_for_user(
+        Fund.objects.filter(kind=Fund.Kind.CARE, owner_area__isnull=False).select_related(
+            "owner_area"
+        ),
+        request.user,
+        pk=pk,
+        write=True,
+    )
+    services.require_staff(request.user)
+    form = ReceiptForm(request.POST or None)
+    url = reverse("elders:fund_supports", args=[fund.pk])
+    return form_page(
+        request,
+        form,
+        save=lambda: services.receipt_record(
+            fund=fund,
+            date=form.cleaned_data["date"],
+            amount=form.cleaned_data["amount"],
+            source=form.cleaned_data["source"],
+            donor=form.cleaned_data["donor"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        ),
+        success=_("Receipt written in the fund's cash book."),
+        next_url=url,
+        title=_("Record money received"),
+        subtitle=fund.name,
+        submit_label=_("Save"),
+        cancel_url=url,
     )
 
 
@@ -536,7 +585,7 @@ def celebration_cards(request: AuthenticatedHttpRequest) -> HttpResponse:
         scoping.for_user(LongevityCelebration, request.user)
         .filter(year=year)
         .select_related("person", "person__commune")
-        .order_by("person__commune__name", "person__village", "person__search_name", "pk")
+        .order_by(*by_name("person__commune__name", "person__village", "person__full_name"), "pk")
     )
     if "person" in request.GET:
         person = scoping.get_for_user(OlderPerson, request.user, pk=request.GET["person"])
@@ -545,3 +594,81 @@ def celebration_cards(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(pdf.cards_pdf(qs.iterator()), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="thiep-mung-tho-{year}.pdf"'
     return response
+
+
+# --- Care-fund plans -------------------------------------------------------------------------
+
+
+def _plan_year(request: AuthenticatedHttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or _today().year)
+    except ValueError:
+        year = _today().year
+    return min(max(year, 2000), _today().year + 1)
+
+
+@login_required
+@require_safe
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The province plan of a year: each commune's plan, the sum and the progress counted from
+    the care funds' ledger. Figures only, no names: every role may read it."""
+    year = _plan_year(request)
+    province = None
+    if request.GET.get("province"):
+        try:
+            pk = int(request.GET["province"])
+        except ValueError:
+            pk = 0
+        province = scoping.get_for_user(
+            Area.objects.filter(level=Area.Level.PROVINCE), request.user, pk=pk
+        )
+    plan = selectors.province_plan(request.user, year=year, province=province)
+    return render(
+        request,
+        "elders/plan_list.html",
+        {
+            "title": _("Care-fund plans %(year)s") % {"year": year},
+            "subtitle": province.name if province else "",
+            "year": year,
+            "years": range(_today().year + 1, _today().year - 4, -1),
+            "plan": plan,
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@login_required
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scoping.require_write(request.user)
+    services.require_staff(request.user)
+    form = PlanForm(request.POST or None, user=request.user, initial={"year": _plan_year(request)})
+    url = reverse("elders:plan_list")
+    return form_page(
+        request,
+        form,
+        save=lambda: services.plan_save(plan=form.instance, by=request.user),
+        success=_("Care-fund plan saved."),
+        next_url=lambda p: f"{url}?year={p.year}",
+        title=_("New care-fund plan"),
+        cancel_url=url,
+    )
+
+
+@login_required
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = scoping.get_for_user(
+        CareFundPlan.objects.select_related("area"), request.user, pk=pk, write=True
+    )
+    services.require_staff(request.user)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    url = f"{reverse('elders:plan_list')}?year={plan.year}"
+    return ui.form_page(
+        request,
+        form,
+        save=lambda: services.plan_save(plan=form.instance, by=request.user),
+        success=_("Care-fund plan saved."),
+        next_url=url,
+        title=_("Care-fund plan"),
+        subtitle=f"{plan.area.name} – {plan.year}",
+        cancel_url=url,
+    )

@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from elders.models import OlderPerson
+from elders.models import CareFundPlan, OlderPerson
 from funds import services as funds_services
 from funds.models import Fund, LedgerEntry
 from tests.factories import CommuneFactory
@@ -41,3 +41,15 @@ def care_fund(area, *, balance: int = 0, day: datetime.date = DAY) -> Fund:
         )
         fund.refresh_from_db()
     return fund
+
+
+class CareFundPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = CareFundPlan
+
+    area = factory.SubFactory(CommuneFactory)
+    year = 2024
+    target_members = 10_000_000
+    target_businesses = 5_000_000
+    spend_tet_gift = 8_000_000
+    spend_sick_visit = 4_000_000
