@@ -24,6 +24,7 @@ from association.models import (
     points_text,
 )
 from clubs.models import Area, Club
+from config.collation import by_name
 from config.ui import DateField, DecimalTextField, MoneyField
 from members.models import Member
 from trainings.models import Training
@@ -70,7 +71,7 @@ class UnitCreateForm(UnitForm):
                 active=True,
                 association_unit__isnull=True,
             )
-            .order_by("level", "name")
+            .order_by("level", *by_name("name"), "pk")
         )
 
     def clean(self) -> dict[str, Any]:
@@ -107,7 +108,7 @@ class BranchForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents
         cast(forms.ModelMultipleChoiceField, self.fields["clubs"]).queryset = Club.objects.filter(
             commune_id=unit.area_id
-        ).order_by("name")
+        ).order_by(*by_name("name"), "pk")
 
 
 class TermForm(forms.ModelForm):
@@ -162,7 +163,7 @@ class SeatForm(forms.ModelForm):
             members = Member.objects.filter(club__commune=area, left_on__isnull=True)
         cast(forms.ModelChoiceField, self.fields["member"]).queryset = members.select_related(
             "club"
-        ).order_by("search_name")
+        ).order_by(*by_name("full_name"), "pk")
         _numeric(self, "birth_year")
 
 
@@ -378,7 +379,9 @@ class TargetForm(forms.ModelForm):
         # Any commune the user may see; one outside the plan's province is refused by the
         # model's rule with a message beside the field.
         cast(forms.ModelChoiceField, self.fields["commune"]).queryset = (
-            scoping.areas_for(user).filter(level=Area.Level.COMMUNE).order_by("name")
+            scoping.areas_for(user)
+            .filter(level=Area.Level.COMMUNE)
+            .order_by(*by_name("name"), "pk")
         )
         _numeric(self, "year", "planned")
 
@@ -392,7 +395,9 @@ class FoundingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         cast(forms.ModelChoiceField, self.fields["commune"]).queryset = (
-            scoping.areas_for(user).filter(level=Area.Level.COMMUNE).order_by("name")
+            scoping.areas_for(user)
+            .filter(level=Area.Level.COMMUNE)
+            .order_by(*by_name("name"), "pk")
         )
         cast(forms.ModelChoiceField, self.fields["training"]).queryset = scoping.for_user(
             Training, user
@@ -428,4 +433,4 @@ class StepForm(forms.Form):
         else:
             cast(forms.ModelChoiceField, self.fields["club"]).queryset = Club.objects.filter(
                 commune_id=founding.commune_id, founding__isnull=True
-            ).order_by("name")
+            ).order_by(*by_name("name"), "pk")

@@ -38,6 +38,7 @@ from association.models import (
     UnitAssessment,
 )
 from clubs.models import Area, Club
+from config.collation import by_name
 from trainings.models import Participant
 
 if TYPE_CHECKING:
@@ -82,14 +83,14 @@ def unit_list(*, viewer: User, term: str = "", level: str = "") -> QuerySet[Asso
         last_year=Subquery(last_return.values("year")[:1]),
         last_members=Subquery(last_return.values("members")[:1]),
         last_class=Subquery(last_class.values("result")[:1]),
-    ).order_by("area__level", "name", "pk")
+    ).order_by("area__level", *by_name("name"), "pk")
 
 
 def communes_without_unit(*, viewer: User) -> QuerySet[Area]:
     return (
         scoping.areas_for(viewer)
         .filter(level=Area.Level.COMMUNE, active=True, association_unit__isnull=True)
-        .order_by("name")
+        .order_by(*by_name("name"), "pk")
     )
 
 
@@ -140,10 +141,12 @@ def returns_of_year(*, viewer: User, year: int, area: Area | None = None) -> dic
     totals["older"] = sum(totals[name] for name in POPULATION_FIELDS)
     return {
         "totals": totals,
-        "returns": returns.select_related("unit", "unit__area").order_by("unit__name", "pk"),
+        "returns": returns.select_related("unit", "unit__area").order_by(
+            *by_name("unit__name"), "pk"
+        ),
         "missing": units.exclude(returns__year=year)
         .select_related("area")
-        .order_by("area__level", "name", "pk"),
+        .order_by("area__level", *by_name("name"), "pk"),
     }
 
 
@@ -174,7 +177,7 @@ def ranking(*, rnd: AssessmentRound, viewer: User) -> QuerySet[UnitAssessment]:
         .filter(round=rnd)
         .select_related("unit", "unit__area")
         .annotate(rank_total=Coalesce("final_total", "self_total"))
-        .order_by("-rank_total", "unit__name", "pk")
+        .order_by("-rank_total", *by_name("unit__name"), "pk")
     )
 
 
@@ -210,7 +213,7 @@ def round_list(*, viewer: User) -> QuerySet[AssessmentRound]:
                 distinct=True,
             ),
         )
-        .order_by("-year", "province__name")
+        .order_by("-year", *by_name("province__name"), "pk")
     )
 
 
@@ -228,7 +231,7 @@ def plan_list(*, viewer: User) -> QuerySet[FoundingPlan]:
         scoping.for_user(FoundingPlan, viewer)
         .select_related("province")
         .annotate(planned=Coalesce(Sum("targets__planned"), 0))
-        .order_by("-start_year", "title")
+        .order_by("-start_year", *by_name("title"), "pk")
     )
 
 
@@ -237,7 +240,7 @@ def plan_communes(*, plan: FoundingPlan, viewer: User) -> QuerySet[Area]:
     return (
         scoping.areas_for(viewer)
         .filter(level=Area.Level.COMMUNE, province_id=plan.province_id)
-        .order_by("name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
 
 
@@ -319,7 +322,7 @@ def foundings(*, plan: FoundingPlan, viewer: User) -> QuerySet[ClubFounding]:
         scoping.for_user(ClubFounding, viewer)
         .filter(plan=plan)
         .select_related("commune", "club")
-        .order_by("commune__name", "name", "pk")
+        .order_by(*by_name("commune__name", "name"), "pk")
     )
 
 

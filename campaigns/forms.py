@@ -22,6 +22,7 @@ from campaigns.models import (
     Indicator,
 )
 from clubs.models import Area, Club
+from config.collation import by_name
 from config.ui import DateField, MoneyField
 from funds.models import Fund
 from members.models import Member
@@ -46,7 +47,7 @@ def organiser_choices(user: User) -> QuerySet[Area]:
     return (
         scoping.areas_for(user)
         .filter(level__in=[Area.Level.PROVINCE, Area.Level.COMMUNE])
-        .order_by("level", "name")
+        .order_by("level", *by_name("name"), "pk")
     )
 
 
@@ -70,7 +71,9 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice(self.fields["organiser"]).queryset = organiser_choices(user)
         _choice(self.fields["deployed_to"]).queryset = (
-            scoping.areas_for(user).filter(level=Area.Level.COMMUNE).order_by("name")
+            scoping.areas_for(user)
+            .filter(level=Area.Level.COMMUNE)
+            .order_by(*by_name("name"), "pk")
         )
         self.fields["plan_file"].widget.attrs["accept"] = FILE_ACCEPT
 
@@ -96,7 +99,9 @@ class TargetForm(forms.Form):
     def __init__(self, *args: Any, areas: list[Area], whole: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = _choice(self.fields["commune"])
-        field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("name")
+        field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by(
+            *by_name("name"), "pk"
+        )
         if not whole:
             field.required = True
             field.empty_label = None
@@ -133,7 +138,7 @@ class GiftForm(forms.Form):
         clubs = scoping.clubs_for(user).filter(commune=area)
         _choice(self.fields["member"]).queryset = Member.objects.filter(
             club__in=clubs, left_on__isnull=True
-        ).order_by("search_name", "pk")
+        ).order_by(*by_name("full_name"), "pk")
         older = CampaignGift._meta.get_field("older_person").related_model
         path = getattr(older, "scope_area_path", None)
         if older is not None and not isinstance(older, str) and path is not None:
@@ -277,8 +282,10 @@ def unit_choices(drive: EmulationDrive, user: User) -> list[tuple[str, str]]:
         .filter(Q(province=organiser) | Q(pk=organiser.pk))
     )
     clubs = scoping.clubs_for(user).filter(Q(province=organiser) | Q(commune=organiser))
-    out = [(f"area:{a.pk}", f"Hội NCT {a.name}") for a in areas.order_by("name")[:500]]
-    out += [(f"club:{c.pk}", c.name) for c in clubs.order_by("name")[:2000]]
+    out = [
+        (f"area:{a.pk}", f"Hội NCT {a.name}") for a in areas.order_by(*by_name("name"), "pk")[:500]
+    ]
+    out += [(f"club:{c.pk}", c.name) for c in clubs.order_by(*by_name("name"), "pk")[:2000]]
     return out
 
 
@@ -391,7 +398,7 @@ class CommendationForm(forms.Form):
                 left_on__isnull=True,
             )
             .select_related("club")
-            .order_by("search_name", "pk")
+            .order_by(*by_name("full_name"), "pk")
         )
         _choice(self.fields["person_area"]).queryset = scoping.areas_for(user).filter(
             Q(province=drive.organiser) | Q(pk=drive.organiser_id)

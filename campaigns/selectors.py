@@ -33,6 +33,7 @@ from campaigns.models import (
     Indicator,
 )
 from clubs.models import Area, Club
+from config.collation import by_name
 from members.models import Member
 from month.models import HealthCheck
 
@@ -121,7 +122,9 @@ def campaign_areas(campaign: Campaign, viewer: Viewer) -> list[Area]:
     visible = scoping.areas_for(viewer)
     if campaign.organiser.level == Area.Level.COMMUNE:
         return list(visible.filter(pk=campaign.organiser_id))
-    communes = list(visible.filter(deployed_campaigns=campaign).order_by("name", "pk").distinct())
+    communes = list(
+        visible.filter(deployed_campaigns=campaign).order_by(*by_name("name"), "pk").distinct()
+    )
     if visible.filter(pk=campaign.organiser_id).exists():
         communes.append(campaign.organiser)
     return communes

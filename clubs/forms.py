@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
+from config.collation import by_name
 from config.pickers import PickerField
 from config.ui import DateField
 
@@ -56,7 +57,7 @@ def communes_for(user: User | None) -> QuerySet[Area]:
         scoping.areas_for(user)
         .filter(level=Area.Level.COMMUNE, active=True)
         .select_related("province")
-        .order_by("name")
+        .order_by(*by_name("name"), "pk")
     )
 
 

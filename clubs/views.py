@@ -28,6 +28,7 @@ from clubs.forms import (
 from clubs.history import history_entries
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
+from config.collation import by_name
 from config.ui import form_page, paginate, search_term
 
 
@@ -45,7 +46,7 @@ def area_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "clubs", filter=Q(clubs__status=Club.Status.ACTIVE), distinct=True
             ),
         )
-        .order_by("province__name", "name")
+        .order_by(*by_name("province__name", "name"), "pk")
     )
     if term := search_term(request):
         qs = qs.filter(search_name__contains=term)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import privacy, scoping
 from accounts.templatetags.ishc import thousands
 from config.choices import readable
+from config.collation import by_name
 from config.months import add_months, day_in_month, month_bounds
 from funds.models import (
     Contribution,
@@ -329,7 +330,7 @@ def transfer_targets(*, source: Fund, viewer: User) -> QuerySet[Fund]:
         Fund.objects.filter(Q(pk__in=visible) | Q(owner_area_id__in=above))
         .exclude(pk=source.pk)
         .select_related("club", "owner_area")
-        .order_by("owner_area__name", "club__name", "kind", "pk")
+        .order_by(*by_name("owner_area__name", "club__name"), "kind", "pk")
     )
 
 
@@ -563,7 +564,7 @@ def unpaid_members(*, club: Club, year: int, month: int) -> QuerySet[Member]:
         Member.objects.filter(club=club)
         .on_register(month_bounds(year, month)[1])
         .exclude(contributions__year=year, contributions__month=month)
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 
@@ -589,7 +590,7 @@ def loans_waiting(*, viewer: User, limit: int = 10) -> dict[str, Any]:
     rows = (
         qs.values("fund__club_id", "fund__club__name")
         .annotate(**counts, total=Count("pk"))
-        .order_by("-total", "fund__club__name")[:limit]
+        .order_by("-total", *by_name("fund__club__name"))[:limit]
     )
     clubs = [
         {

@@ -24,6 +24,7 @@ from accounts.once import form_page as form_page_once
 from accounts.once import once
 from accounts.templatetags.ishc import thousands
 from clubs.models import Club
+from config.collation import by_name
 from config.ui import errors_to_form, paginate, search_term
 from funds import books, selectors, services
 from funds.forms import (
@@ -134,7 +135,9 @@ def _confirm_then_save(
 @login_required
 def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every fund in the user's scope with its balance."""
-    qs = selectors.fund_list(viewer=request.user).order_by("owner_area__name", "club__name", "kind")
+    qs = selectors.fund_list(viewer=request.user).order_by(
+        *by_name("owner_area__name", "club__name"), "kind"
+    )
     if term := search_term(request):
         qs = qs.filter(club__search_name__contains=term) | qs.filter(
             owner_area__search_name__contains=term
@@ -624,7 +627,7 @@ def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
         ctx["unpaid_count"] = privacy.shown_count(request.user, unpaid.count())
         return render(request, "funds/dues.html", ctx)
     members = list(
-        Member.objects.filter(club=club, left_on__isnull=True).order_by("search_name", "pk")
+        Member.objects.filter(club=club, left_on__isnull=True).order_by(*by_name("full_name"), "pk")
     )
     page = paginate(request, members, per_page=50)
     ctx["page_obj"] = page

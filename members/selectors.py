@@ -394,7 +394,7 @@ def needing_care_without_volunteer(*, club: Club, viewer: User) -> QuerySet[Memb
         scoping.for_user(Member, viewer)
         .filter(club=club, left_on__isnull=True, needs_care=True)
         .exclude(care_received__end_on__isnull=True, care_received__pk__isnull=False)
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 
@@ -403,7 +403,7 @@ def current_assignments(*, club: Club, viewer: User) -> QuerySet[CareAssignment]
         scoping.for_user(CareAssignment, viewer)
         .filter(volunteer__club=club, end_on__isnull=True)
         .select_related("volunteer", "recipient")
-        .order_by("volunteer__search_name", "recipient__search_name")
+        .order_by(*by_name("volunteer__full_name", "recipient__full_name"), "pk")
     )
 
 
@@ -413,12 +413,12 @@ def volunteers_with_load(*, club: Club, viewer: User) -> QuerySet[Member]:
         scoping.for_user(Member, viewer)
         .filter(club=club, left_on__isnull=True, is_volunteer=True)
         .annotate(n_current=Count("care_given", filter=Q(care_given__end_on__isnull=True)))
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 
 def export_members(qs: QuerySet[Member]) -> QuerySet[Member]:
-    return qs.select_related("club").order_by("club__name", "search_name", "pk")
+    return qs.select_related("club").order_by(*by_name("club__name", "full_name"), "pk")
 
 
 # --- One person's data (data-subject requests) ----------------------------------------------
@@ -507,7 +507,7 @@ def board_candidates(*, club: Club, viewer: User) -> QuerySet[Member]:
     return (
         scoping.for_user(Member, viewer)
         .filter(club=club, left_on__isnull=True)
-        .order_by("search_name")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 
@@ -548,7 +548,7 @@ def pick_members(*, club: Club, viewer: User, only: str = "") -> QuerySet[Member
     qs = scoping.for_user(Member, viewer).filter(club=club, left_on__isnull=True)
     if only == "volunteer":
         qs = qs.filter(is_volunteer=True)
-    return qs.order_by("search_name", "pk")
+    return qs.order_by(*by_name("full_name"), "pk")
 
 
 def transfer_clubs(*, member: Member, viewer: User) -> QuerySet[Club]:
@@ -558,7 +558,7 @@ def transfer_clubs(*, member: Member, viewer: User) -> QuerySet[Club]:
         .exclude(pk=member.club_id)
         .exclude(status=Club.Status.DISSOLVED)
         .select_related("commune")
-        .order_by("search_name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clubs.models import Club
+from config.collation import by_name
 from config.pickers import PickerField
 from config.ui import DateField, DecimalTextField, MoneyField
 from members.forms import member_pick_url
@@ -286,7 +287,7 @@ class ActivityForm(forms.ModelForm):
             forms.ModelMultipleChoiceField, self.fields["areas"]
         ).queryset = ActivityArea.objects.filter(active=True)
         participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
-        participants.queryset = active_members(club).order_by("search_name")
+        participants.queryset = active_members(club).order_by(*by_name("full_name"), "pk")
         # Namesakes told apart by year of birth and village, as in the pickers.
         participants.label_from_instance = _with_details  # type: ignore[assignment]
         self.fields["participants"].required = False
@@ -340,7 +341,7 @@ class VisitForm(forms.ModelForm):
         members = active_members(club)
         for name, first in (("volunteer", "-is_volunteer"), ("recipient", "-needs_care")):
             field = cast(PickerField, self.fields[name])
-            field.queryset = members.order_by(first, "search_name", "pk")
+            field.queryset = members.order_by(first, *by_name("full_name"), "pk")
             field.search_url = member_pick_url(club.pk)
         if self.instance.pk:
             self.initial["services"] = self.instance.service_list

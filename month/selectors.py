@@ -65,7 +65,7 @@ def meeting_roster(meeting: Meeting) -> QuerySet[Member]:
     return (
         Member.objects.filter(club_id=meeting.club_id)
         .on_register(meeting.date)
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 
@@ -90,7 +90,7 @@ def meeting_summary(meeting: Meeting, *, sensitive: bool) -> dict[str, Any]:
         readings = list(
             HealthCheck.objects.filter(meeting=meeting)
             .select_related("member")
-            .order_by("member__search_name")
+            .order_by(*by_name("member__full_name"), "pk")
         )
         measured = len(readings)
         high = [r for r in readings if r.is_high]
@@ -133,7 +133,7 @@ def report_figures(club: Club, year: int, month: int) -> dict[str, Any]:
                     activities__date__lte=last,
                 ),
             )
-        ).order_by("order", "name")
+        ).order_by("order", *by_name("name"), "pk")
     ]
     visits = HomeCareVisit.objects.filter(in_month, club=club).aggregate(**figures.visits())
     members = Member.objects.filter(club=club).aggregate(**figures.members(first, last))
@@ -468,7 +468,7 @@ def members_needing_visit(
         scoping.for_user(Member, viewer)
         .filter(on_register_q(today), club=club, needs_care=True)
         .exclude(Exists(visited))
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 

@@ -8,7 +8,9 @@ from django.urls import reverse
 from clubs.models import Club
 from config.collation import by_name
 from members.models import Member
-from tests.factories import ClubFactory, MemberFactory
+from tests.factories import ClubFactory, CommuneFactory, MemberFactory
+from tests.factories_association import UnitFactory
+from tests.factories_trainings import ParticipantFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,58 @@ def test_an_empty_collation_setting_sorts_by_the_column(cast, settings):
     settings.ISHC_NAME_COLLATION = ""
     sql = str(Member.objects.order_by(*by_name("full_name")).query)
     assert "COLLATE" not in sql
+
+
+# In Vietnamese order: Ánh with the A (after An, before B), Đ after every D and before E.
+LIST_ORDER = ["An", "Ánh", "Bình", "Dung", "Dương", "Đào", "Em"]
+
+
+def _members(cast, names):
+    for name in names:
+        MemberFactory(club=cast.club_a, full_name=f"{name} Văn Thử")
+    return cast.leader, reverse("members:member_list", args=[cast.club_a.pk])
+
+
+def _clubs(cast, names):
+    for name in names:
+        ClubFactory(name=f"CLB {name} Thử", commune=cast.commune_a1)
+    return cast.commune, reverse("clubs:club_list")
+
+
+def _communes(cast, names):
+    for name in names:
+        CommuneFactory(name=f"Xã {name} Thử", parent=cast.province_a)
+    return cast.province, reverse("clubs:area_list")
+
+
+def _participants(cast, names):
+    training = make_event(cast.province_a, people=0)
+    for name in names:
+        ParticipantFactory(training=training, full_name=f"{name} Văn Thử")
+    return cast.province, reverse("trainings:participants", args=[training.pk])
+
+
+def _units(cast, names):
+    for name in names:
+        UnitFactory(name=f"Hội NCT {name} Thử", area=CommuneFactory(parent=cast.province_a))
+    return cast.province, reverse("association:units")
+
+
+LABELS = {
+    _members: "{} Văn Thử",
+    _clubs: "CLB {} Thử",
+    _communes: "Xã {} Thử",
+    _participants: "{} Văn Thử",
+    _units: "Hội NCT {} Thử",
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "make", list(LABELS), ids=["members", "clubs", "communes", "participants", "units"]
+)
+def test_the_main_lists_sort_names_in_vietnamese_order(cast, login, make):
+    user, url = make(cast, list(reversed(LIST_ORDER)))
+    page = login(user).get(url).content.decode()
+    positions = [page.index(LABELS[make].format(name)) for name in LIST_ORDER]
+    assert positions == sorted(positions)

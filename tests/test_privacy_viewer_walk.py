@@ -36,7 +36,7 @@ from reports import exports, summary
 from reports import figures as fig
 from reports.models import ExportJob, PeriodicReport
 from tests.factories import MemberFactory, UserFactory
-from tests.factories_elders import care_fund
+from tests.factories_elders import CareFundPlanFactory, care_fund
 from tests.factories_funds import make_loan, operating
 from tests.factories_members import (
     BoardPositionFactory,
@@ -253,6 +253,7 @@ def world(cast, settings, tmp_path) -> World:
             ("funds", "pk"): [operating(club).pk, loan.fund_id, care.pk],
             ("elders", "pk"): [older.pk],
             ("import", "pk"): [older_import.pk],
+            ("plans", "pk"): [CareFundPlanFactory(area=cast.commune_a1, year=day.year).pk],
             ("notifications", "pk"): list(
                 Notification.objects.filter(user=cast.viewer).values_list("pk", flat=True)
             ),

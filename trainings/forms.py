@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import privacy, scoping
 from accounts.models import User
 from clubs.models import Area
+from config.collation import by_name
 from config.pickers import PickerField
 from config.ui import DateField
 from trainings import selectors
@@ -32,7 +33,7 @@ class TrainingForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = (
             scoping.areas_for(user)
             .filter(level__in=[Area.Level.PROVINCE, Area.Level.COMMUNE], active=True)
-            .order_by("level", "name")
+            .order_by("level", *by_name("name"), "pk")
         )
         self.fields["capacity"].widget.attrs["inputmode"] = "numeric"
 
@@ -81,7 +82,7 @@ class ParticipantForm(forms.ModelForm):
         self.instance.training = training
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = area_choices(
             training
-        ).order_by("level", "name")
+        ).order_by("level", *by_name("name"), "pk")
         account = cast(PickerField, self.fields["user"])
         account.queryset = selectors.participant_users(viewer=user)
         account.search_url = reverse("trainings:pick_user", args=[training.pk])

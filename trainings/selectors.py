@@ -23,6 +23,7 @@ from accounts import privacy, scoping
 from accounts.models import User
 from clubs.models import Area, BoardPosition, Club
 from config.choices import readable
+from config.collation import by_name
 from trainings.models import Participant, SessionAttendance, Training, TrainingSession
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def participant_list(*, training: Training, viewer: User, term: str = "") -> Que
     )
     if term:
         qs = qs.filter(search_name__contains=term)
-    return qs.order_by("search_name", "pk")
+    return qs.order_by(*by_name("full_name"), "pk")
 
 
 def unnamed_by_unit(*, training: Training, viewer: User) -> list[dict[str, Any]]:
@@ -80,7 +81,7 @@ def unnamed_by_unit(*, training: Training, viewer: User) -> list[dict[str, Any]]
         .order_by()
         .values("area__name", "unit")
         .annotate(n=Count("pk"))
-        .order_by("area__name", "unit")
+        .order_by(*by_name("area__name"), "unit")
     )
     return [
         {"area": r["area__name"] or "", "unit": r["unit"], "n": privacy.shown_count(viewer, r["n"])}
@@ -98,7 +99,7 @@ def checkin_list(
     )
     if term:
         qs = qs.filter(search_name__contains=term)
-    return qs.order_by("search_name", "pk")
+    return qs.order_by(*by_name("full_name"), "pk")
 
 
 def _grouped(qs: QuerySet[Participant], field: str) -> list[dict[str, Any]]:
@@ -116,7 +117,9 @@ def training_summary(*, training: Training, viewer: User) -> dict[str, Any]:
     participants = training.participants.all()
     total = participants.count()
     by_area = list(
-        participants.values("area__name").annotate(n=Count("pk")).order_by("-n", "area__name")
+        participants.values("area__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", *by_name("area__name"))
     )
     position_labels = dict(Participant.Position.choices)
     by_position = [
@@ -201,7 +204,7 @@ def coverage(*, viewer: User, today: datetime.date | None = None) -> dict[str, A
             ),
             association_trained=Exists(recent.filter(area=OuterRef("pk"))),
         )
-        .order_by("province__name", "name")
+        .order_by(*by_name("province__name", "name"), "pk")
     )
     current_chair = BoardPosition.objects.filter(
         club=OuterRef("pk"), position=BoardPosition.Position.CHAIR, end_on__isnull=True
@@ -215,7 +218,7 @@ def coverage(*, viewer: User, today: datetime.date | None = None) -> dict[str, A
         clubs.filter(Exists(current_chair))
         .exclude(Exists(chair_trained))
         .select_related("commune")
-        .order_by("commune__name", "name")
+        .order_by(*by_name("commune__name", "name"), "pk")
     )
     founding_limit = ExpressionWrapper(
         OuterRef("founded_on") + datetime.timedelta(days=FOUNDING_BOARD_DAYS),
@@ -233,7 +236,7 @@ def coverage(*, viewer: User, today: datetime.date | None = None) -> dict[str, A
         clubs.filter(founded_on__isnull=False)
         .filter(Exists(founders_trained))
         .select_related("commune")
-        .order_by("-founded_on", "name")
+        .order_by("-founded_on", *by_name("name"), "pk")
     )
     totals = clubs.aggregate(
         clubs=Count("pk"),
@@ -284,7 +287,7 @@ def board_members(*, viewer: User) -> QuerySet[Member]:
         scoping.for_user(Member, viewer)
         .filter(Exists(seat), left_on__isnull=True)
         .select_related("club")
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
 
 

@@ -22,6 +22,7 @@ from accounts import privacy, scoping
 from accounts.confirm import confirm_or_do
 from accounts.http import AuthenticatedHttpRequest
 from accounts.once import once, repeat_answer
+from config.collation import by_name
 from config.pickers import pick_response
 from config.ui import errors_to_form, form_page, paginate, search_term
 from trainings import imports, selectors, services
@@ -555,7 +556,9 @@ def checkin_mark(
 def scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pre- and post-test scores (0–100), one page of participants at a time."""
     training = _training(request, pk, write=True)
-    page = paginate(request, training.participants.order_by("search_name", "pk"), per_page=50)
+    page = paginate(
+        request, training.participants.order_by(*by_name("full_name"), "pk"), per_page=50
+    )
     errors: dict[int, str] = {}
     if request.method == "POST":
         values: dict[int, tuple[int | None, int | None]] = {}
@@ -697,7 +700,7 @@ def attendance_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     participants = list(
         selectors.named_participants(training=training, viewer=request.user)
         .select_related("area")
-        .order_by("search_name", "pk")
+        .order_by(*by_name("full_name"), "pk")
     )
     return render(
         request,
@@ -718,7 +721,7 @@ def _certificate_entries(training: Training, participants: Any) -> list[tuple[An
             "attendances",
             queryset=SessionAttendance.objects.select_related("session").order_by("session__day"),
         )
-    ).order_by("search_name", "pk")
+    ).order_by(*by_name("full_name"), "pk")
     return [(p, [a.session for a in p.attendances.all()]) for p in qs if p.attendances.all()]
 
 
