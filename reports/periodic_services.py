@@ -63,15 +63,20 @@ def reviews(report: PeriodicReport, user: User) -> bool:
     return False
 
 
-def due_on(report: PeriodicReport) -> datetime.date:
-    """The day the report is due: so many days after the period's end (settings)."""
-    span = periodic.span_of(report.kind, report.year, report.half)
+def due_date(level: str, kind: str, year: int, half: int | None) -> datetime.date:
+    """The day a report of an area of ``level`` is due: so many days after the period's end
+    (settings)."""
+    span = periodic.span_of(kind, year, half)
     days = (
         settings.ISHC_PERIODIC_PROVINCE_DAYS
-        if report.area.level == Area.Level.PROVINCE
+        if level == Area.Level.PROVINCE
         else settings.ISHC_PERIODIC_COMMUNE_DAYS
     )
     return span.last_day + datetime.timedelta(days=days)
+
+
+def due_on(report: PeriodicReport) -> datetime.date:
+    return due_date(report.area.level, report.kind, report.year, report.half)
 
 
 def is_late(report: PeriodicReport | None, due: datetime.date, today: datetime.date) -> bool:

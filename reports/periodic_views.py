@@ -8,7 +8,6 @@ leaders have no area pages (404). Who writes and who reviews: ``periodic_service
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -157,7 +156,7 @@ def _coverage(report: PeriodicReport) -> list[dict[str, Any]] | None:
         theirs_report = theirs.get(commune.pk)
         if theirs_report is not None:
             theirs_report.area = commune
-        due = services.due_on(theirs_report) if theirs_report else _commune_due(report)
+        due = services.due_date(Area.Level.COMMUNE, report.kind, report.year, report.half)
         out.append(
             {
                 "area": commune,
@@ -166,13 +165,6 @@ def _coverage(report: PeriodicReport) -> list[dict[str, Any]] | None:
             }
         )
     return out
-
-
-def _commune_due(report: PeriodicReport) -> datetime.date:
-    probe = PeriodicReport(
-        area=Area(level=Area.Level.COMMUNE), kind=report.kind, year=report.year, half=report.half
-    )
-    return services.due_on(probe)
 
 
 @login_required
@@ -324,7 +316,7 @@ def _with_comment(
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            func(report=report, by=request.user, **{_arg(func): form.cleaned_data["comment"]})
+            func(report, request.user, form.cleaned_data["comment"])
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -337,17 +329,13 @@ def _with_comment(
     )
 
 
-def _arg(func: Any) -> str:
-    return "reason" if func is services.report_reopen else "comment"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _with_comment(
         request,
         pk,
-        services.report_return,
+        lambda report, by, text: services.report_return(report=report, by=by, comment=text),
         _("The report was returned with your comment."),
         _("Return the report"),
         _("Return with this comment"),
@@ -360,7 +348,7 @@ def periodic_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _with_comment(
         request,
         pk,
-        services.report_reopen,
+        lambda report, by, text: services.report_reopen(report=report, by=by, reason=text),
         _("The report was reopened and returned to its writers."),
         _("Reopen an accepted report"),
         _("Reopen with this reason"),
