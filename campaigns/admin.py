@@ -42,7 +42,7 @@ class TargetInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedModelAdmin):
+class CampaignAdmin(ScopedHistoryAdmin):
     list_display = ["title", "kind", "organiser", "starts_on", "ends_on"]
     list_filter = ["kind"]
     search_fields = ["title"]
@@ -113,7 +113,7 @@ class CriterionInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(EmulationDrive)
-class EmulationDriveAdmin(ScopedModelAdmin):
+class EmulationDriveAdmin(ScopedHistoryAdmin):
     list_display = ["title", "organiser", "starts_on", "ends_on"]
     search_fields = ["title"]
     raw_id_fields = ["organiser", "created_by"]

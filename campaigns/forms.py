@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import scoping
 from campaigns.models import (
@@ -67,15 +68,47 @@ class CampaignForm(forms.Form):
     )
     plan_file = forms.FileField(label=_("Plan document"), required=False, help_text=FILE_HELP)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, campaign: Campaign | None = None, **kwargs: Any
+    ) -> None:
+        if campaign is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": campaign.title,
+                    "kind": campaign.kind,
+                    "organiser": campaign.organiser_id,
+                    "starts_on": campaign.starts_on,
+                    "ends_on": campaign.ends_on,
+                    "theme": campaign.theme,
+                    "deployed_to": list(campaign.deployed_to.values_list("pk", flat=True)),
+                },
+            )
         super().__init__(*args, **kwargs)
         _choice(self.fields["organiser"]).queryset = organiser_choices(user)
-        _choice(self.fields["deployed_to"]).queryset = (
-            scoping.areas_for(user)
-            .filter(level=Area.Level.COMMUNE)
-            .order_by(*by_name("name"), "pk")
-        )
+        communes = scoping.areas_for(user).filter(level=Area.Level.COMMUNE)
+        if campaign is not None:
+            _fixed_organiser(self)
+            if campaign.is_provincial:
+                communes = communes.filter(province_id=campaign.organiser_id)
+            else:
+                del self.fields["deployed_to"]
+            if campaign.plan_file:
+                self.fields["plan_file"].help_text = _(
+                    "Now: %(name)s. Choose a file only to replace it."
+                ) % {"name": campaign.plan_name}
+        if "deployed_to" in self.fields:
+            _choice(self.fields["deployed_to"]).queryset = communes.order_by(*by_name("name"), "pk")
         self.fields["plan_file"].widget.attrs["accept"] = FILE_ACCEPT
+
+
+def _fixed_organiser(form: forms.Form) -> None:
+    """On an edit the organiser is shown, not changed: it decides who sees the campaign or
+    drive, who reviews its reports and scores it."""
+    field = form.fields["organiser"]
+    field.disabled = True
+    field.required = False
+    field.help_text = _("The organiser cannot change.")
 
 
 class TargetForm(forms.Form):
@@ -253,9 +286,25 @@ class DriveForm(forms.Form):
         label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, drive: EmulationDrive | None = None, **kwargs: Any
+    ) -> None:
+        if drive is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": drive.title,
+                    "organiser": drive.organiser_id,
+                    "starts_on": drive.starts_on,
+                    "ends_on": drive.ends_on,
+                    "occasion": drive.occasion,
+                    "description": drive.description,
+                },
+            )
         super().__init__(*args, **kwargs)
         _choice(self.fields["organiser"]).queryset = organiser_choices(user)
+        if drive is not None:
+            _fixed_organiser(self)
 
 
 class CriterionForm(forms.Form):
@@ -378,7 +427,9 @@ class CommendationForm(forms.Form):
     person_area = forms.ModelChoiceField(
         label=_("The person's commune"), queryset=Area.objects.none(), required=False
     )
-    level = forms.ChoiceField(label=_("Level"), choices=Commendation.Level.choices)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("commendation", "Level"), choices=Commendation.Level.choices
+    )
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
     decision_date = DateField(label=_("Decision date"), not_future=True)
     reason = forms.CharField(label=_("For"), max_length=300, required=False)

@@ -25,6 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from config.choices import ChoiceLabels
@@ -108,6 +109,10 @@ class Campaign(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Every edit of the campaign's page (who, when, which field; the communes added or
+    # withdrawn as the change's reason): ``services.campaign_update``.
+    history = HistoricalRecords(excluded_fields=["plan_file"])
 
     scope_area_path = "organiser"
 
@@ -316,7 +321,7 @@ class CampaignReceipt(ChoiceLabels, models.Model):
     the campaign, where it came from and who gave it."""
 
     class Source(models.TextChoices):
-        MEMBERS = "members", _("Members")
+        MEMBERS = "members", pgettext_lazy("association", "Members")
         BUSINESSES = "businesses", _("Businesses")
         INDIVIDUALS = "individuals", _("Individuals")
         BUDGET = "budget", _("State budget")
@@ -337,6 +342,12 @@ class CampaignReceipt(ChoiceLabels, models.Model):
     )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     donor = models.CharField(_("donor"), max_length=200)
+    # The receipt voucher was written by the campaign's money form (``receipt_record``), not
+    # tagged afterwards (``receipt_tag``): the entry exists for the campaign and its source is
+    # kept only here, so the tag cannot be removed while the receipt stands.
+    recorded_here = models.BooleanField(
+        _("recorded on the campaign's page"), default=False, db_default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_area_path = "area"
@@ -526,6 +537,9 @@ class EmulationDrive(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Every edit of the drive's page: ``services.drive_update``.
+    history = HistoricalRecords()
 
     scope_area_path = "organiser"
 
@@ -820,7 +834,9 @@ class Commendation(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="commendations",
     )
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("commendation", "level"), max_length=12, choices=Level.choices
+    )
     decision_number = models.CharField(_("decision number"), max_length=60)
     decision_date = models.DateField(_("decision date"))
     reason = models.CharField(_("for"), max_length=300, blank=True)

@@ -362,6 +362,26 @@ def raised_by_source(receipts_qs: QuerySet[CampaignReceipt]) -> list[dict[str, A
     return [{**r, "label": labels.get(r["source"], r["source"])} for r in rows]
 
 
+def tagged_records(
+    campaign: Campaign, area: Area, viewer: Viewer, kind: str
+) -> QuerySet[CampaignActivity] | QuerySet[CampaignVisit]:
+    """The commune's activities (``kind`` "activities") or home-care visits ("visits") tagged
+    with the campaign that ``viewer`` sees, newest first, with their club (one query a page)."""
+    if kind == "visits":
+        return (
+            scoping.for_user(CampaignVisit, viewer)
+            .filter(campaign=campaign, visit__club__commune=area)
+            .select_related("visit", "visit__club", "visit__recipient")
+            .order_by("-visit__date", "-pk")
+        )
+    return (
+        scoping.for_user(CampaignActivity, viewer)
+        .filter(campaign=campaign, activity__club__commune=area)
+        .select_related("activity", "activity__club")
+        .order_by("-activity__date", "-pk")
+    )
+
+
 def tag_counts(campaign: Campaign, viewer: Viewer) -> dict[str, int]:
     return {
         "activities": scoping.for_user(CampaignActivity, viewer).filter(campaign=campaign).count(),

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ from campaigns.models import (
     EmulationResult,
 )
 from clubs.models import Area, Club
+from config.text import fold
 from funds import services as funds_services
 from funds.models import Fund, FundsError, LedgerEntry
 from month.locking import assert_month_open
@@ -116,6 +118,16 @@ def _funds_error(exc: FundsError, rename: Mapping[str, str]) -> CampaignsError:
 # --- Campaigns -----------------------------------------------------------------------------
 
 
+def _deployed_check(organiser: Area, communes: list[Area]) -> None:
+    if communes and organiser.level != Area.Level.PROVINCE:
+        raise CampaignsError({"deployed_to": _("Only a province deploys a campaign to communes.")})
+    for commune in communes:
+        if commune.level != Area.Level.COMMUNE or commune.province_id != organiser.pk:
+            raise CampaignsError(
+                {"deployed_to": _("%(area)s is not a commune of the province.") % {"area": commune}}
+            )
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -133,13 +145,7 @@ def campaign_create(
     if organiser.level not in (Area.Level.PROVINCE, Area.Level.COMMUNE):
         raise CampaignsError({"organiser": _("Choose a province or a commune association.")})
     communes = list(deployed_to)
-    if communes and organiser.level != Area.Level.PROVINCE:
-        raise CampaignsError({"deployed_to": _("Only a province deploys a campaign to communes.")})
-    for commune in communes:
-        if commune.level != Area.Level.COMMUNE or commune.province_id != organiser.pk:
-            raise CampaignsError(
-                {"deployed_to": _("%(area)s is not a commune of the province.") % {"area": commune}}
-            )
+    _deployed_check(organiser, communes)
     campaign = Campaign(
         title=title.strip(),
         kind=kind,
@@ -166,6 +172,188 @@ def campaign_create(
         campaign.save()
     campaign.deployed_to.set(communes)
     return campaign
+
+
+def _has_records(campaign: Campaign, commune: Area) -> bool:
+    """Whether a commune has done anything under the campaign: targets of its own, gifts,
+    money raised, tagged activities or visits, a report written or sent."""
+    return (
+        CampaignTarget.objects.filter(campaign=campaign, commune=commune).exists()
+        or CampaignGift.objects.filter(campaign=campaign, area=commune).exists()
+        or CampaignReceipt.objects.filter(campaign=campaign, area=commune).exists()
+        or CampaignActivity.objects.filter(
+            campaign=campaign, activity__club__commune=commune
+        ).exists()
+        or CampaignVisit.objects.filter(campaign=campaign, visit__club__commune=commune).exists()
+        or CampaignReport.objects.filter(campaign=campaign, commune=commune)
+        .exclude(status=CampaignReport.Status.DRAFT, narrative="")
+        .exists()
+    )
+
+
+def _dated_records(campaign: Campaign) -> list[tuple[Any, str]]:
+    """The campaign's records with the date each is counted on."""
+    return [
+        (CampaignActivity.objects.filter(campaign=campaign), "activity__date"),
+        (CampaignVisit.objects.filter(campaign=campaign), "visit__date"),
+        (CampaignGift.objects.filter(campaign=campaign), "date"),
+        (CampaignReceipt.objects.filter(campaign=campaign), "entry__date"),
+    ]
+
+
+def _period_keeps_records(
+    campaign: Campaign, starts_on: datetime.date, ends_on: datetime.date
+) -> None:
+    """A new period must keep every tagged record, gift and receipt of the campaign inside
+    it: they would silently drop out of the results otherwise."""
+    errors: dict[str, str] = {}
+    before, after = 0, 0
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    for qs, path in _dated_records(campaign):
+        early = qs.filter(**{f"{path}__lt": starts_on}).aggregate(n=Count("pk"), d=Min(path))
+        late = qs.filter(**{f"{path}__gt": ends_on}).aggregate(n=Count("pk"), d=Max(path))
+        before += early["n"]
+        after += late["n"]
+        if early["d"] is not None and (first is None or early["d"] < first):
+            first = early["d"]
+        if late["d"] is not None and (last is None or late["d"] > last):
+            last = late["d"]
+    if before and first is not None:
+        errors["starts_on"] = _(
+            "%(n)s records of the campaign are dated before this day (the first on "
+            "%(date)s): they would no longer count. Untag them first or keep the start."
+        ) % {"n": before, "date": f"{first:%d/%m/%Y}"}
+    if after and last is not None:
+        errors["ends_on"] = _(
+            "%(n)s records of the campaign are dated after this day (the last on "
+            "%(date)s): they would no longer count. Untag them first or keep the end."
+        ) % {"n": after, "date": f"{last:%d/%m/%Y}"}
+    if errors:
+        raise CampaignsError(errors)
+
+
+def _names(areas: Iterable[Area]) -> str:
+    return ", ".join(sorted((a.name for a in areas), key=fold))
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    by: User,
+    title: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    theme: str = "",
+    deployed_to: Iterable[Area] = (),
+    plan: tuple[str, IO[bytes], int] | None = None,
+) -> Campaign:
+    """Change a campaign from its page (the organiser's staff). The organiser never changes.
+    Refused beside the field: a period changed once a commune's report was submitted or
+    approved; the year changed once the campaign has targets or records; dates leaving a
+    tagged record, gift or receipt outside; a commune withdrawn that has records. One history
+    row per change (the communes added or withdrawn as its reason); nothing when nothing
+    changed. ``plan`` replaces the plan document."""
+    # Row lock: two edits of one campaign queue (each checks against the other's result).
+    campaign = Campaign.objects.select_for_update().select_related("organiser").get(pk=campaign.pk)
+    communes = list(deployed_to)
+    _deployed_check(campaign.organiser, communes)
+    before = set(campaign.deployed_to.values_list("pk", flat=True))
+    added = [a for a in communes if a.pk not in before]
+    kept = {a.pk for a in communes}
+    withdrawn = list(Area.objects.filter(pk__in=before - kept))
+    for commune in withdrawn:
+        if _has_records(campaign, commune):
+            raise CampaignsError(
+                {
+                    "deployed_to": _(
+                        "%(area)s already has records of this campaign (targets, gifts, money "
+                        "raised, tagged records or a report): it cannot be withdrawn."
+                    )
+                    % {"area": commune}
+                }
+            )
+    moved = {
+        name
+        for name, value in (("starts_on", starts_on), ("ends_on", ends_on))
+        if getattr(campaign, name) != value
+    }
+    if moved:
+        sent = campaign.reports.filter(
+            status__in=[CampaignReport.Status.SUBMITTED, CampaignReport.Status.APPROVED]
+        ).exists()
+        if sent:
+            message = _(
+                "A commune's report on this campaign was submitted or approved with the "
+                "figures of this period: the period can no longer change."
+            )
+            raise CampaignsError(dict.fromkeys(sorted(moved), message))
+        if starts_on.year != campaign.starts_on.year and (
+            campaign.targets.exists() or any(qs.exists() for qs, _path in _dated_records(campaign))
+        ):
+            raise CampaignsError(
+                {
+                    "starts_on": _(
+                        "The campaign already has targets or records of %(year)s: its year "
+                        "can no longer change."
+                    )
+                    % {"year": campaign.starts_on.year}
+                }
+            )
+        _period_keeps_records(campaign, starts_on, ends_on)
+    old_plan = campaign.plan_file.name if campaign.plan_file else ""
+    campaign.title = title.strip()
+    campaign.kind = kind
+    campaign.starts_on = starts_on
+    campaign.ends_on = ends_on
+    campaign.theme = theme.strip()
+    _full_clean(campaign)
+    if plan is not None:
+        name, fileobj, size = plan
+        display, file_kind = _checked_file(name, fileobj, size, "plan_file")
+        campaign.plan_name, campaign.plan_kind = display, file_kind
+        fileobj.seek(0)
+        campaign.plan_file.save(f"{uuid.uuid4().hex}.{file_kind}", File(fileobj), save=False)
+        stored = campaign.plan_file
+        transaction.on_commit(lambda: _forget_file(stored.storage, old_plan))
+    changed = _changed_fields(campaign) or added or withdrawn
+    if not changed:
+        return campaign
+    reasons = []
+    if added:
+        reasons.append(_("deployed to %(areas)s") % {"areas": _names(added)})
+    if withdrawn:
+        reasons.append(_("withdrawn from %(areas)s") % {"areas": _names(withdrawn)})
+    campaign._change_reason = "; ".join(reasons)[:100] or None  # type: ignore[attr-defined]
+    campaign._history_user = by  # type: ignore[attr-defined]
+    try:
+        campaign.save()
+    except Exception:
+        if plan is not None:
+            campaign.plan_file.delete(save=False)
+        raise
+    if added or withdrawn:
+        campaign.deployed_to.set(communes)
+    return campaign
+
+
+def _forget_file(storage: Any, name: str) -> None:
+    """A replaced plan document, deleted once the new one is committed."""
+    if name:
+        storage.delete(name)
+
+
+def _changed_fields(obj: Campaign | EmulationDrive) -> list[str]:
+    """The fields whose value differs from the row in the database."""
+    row = type(obj)._default_manager.filter(pk=obj.pk).values().first()
+    stored: dict[str, Any] = dict(row) if row else {}
+    return [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.attname in stored and getattr(obj, f.attname) != stored[f.attname]
+    ]
 
 
 @transaction.atomic
@@ -310,7 +498,12 @@ def receipt_record(
     except FundsError as exc:
         raise _funds_error(exc, {}) from exc
     receipt = CampaignReceipt(
-        campaign=campaign, entry=entry, area=area, source=source, donor=donor.strip()[:200]
+        campaign=campaign,
+        entry=entry,
+        area=area,
+        source=source,
+        donor=donor.strip()[:200],
+        recorded_here=True,
     )
     _full_clean(receipt, exclude=["entry"])
     receipt.save()
@@ -386,11 +579,87 @@ def records_tag(
     return made
 
 
+# --- Untagging -----------------------------------------------------------------------------
+
+Tagged = CampaignActivity | CampaignVisit | CampaignGift | CampaignReceipt
+
+
+def tagged_commune_id(record: Tagged) -> int | None:
+    """The commune whose campaign report counts the record."""
+    if isinstance(record, CampaignActivity):
+        return record.activity.club.commune_id
+    if isinstance(record, CampaignVisit):
+        return record.visit.club.commune_id
+    return record.area_id
+
+
+def _reversed(entry_id: int | None) -> bool:
+    return entry_id is not None and LedgerEntry.objects.filter(reverses_id=entry_id).exists()
+
+
+def untag_check(*, record: Tagged) -> None:
+    """Refuse (``CampaignsError``) to take ``record`` out of its campaign when that is not
+    allowed: the commune's campaign report was approved (the records are locked), a gift paid
+    from a care fund whose payment stands, money recorded on the campaign's page whose receipt
+    stands (the ledger entry exists for the campaign and its source is kept only in the tag),
+    a gift to a member in a month whose report was approved. The ledger is never touched."""
+    _assert_report_open(record.campaign, tagged_commune_id(record))
+    if isinstance(record, CampaignGift):
+        entry = record.entry
+        if entry is not None and not _reversed(entry.pk):
+            raise CampaignsError(
+                _(
+                    "This gift was paid from %(fund)s (voucher %(voucher)s): the payment stays "
+                    "in the cash book and the gift is its record. If the gift was recorded by "
+                    "mistake, reverse the payment in the fund's cash book first."
+                )
+                % {"fund": entry.fund.name, "voucher": entry.voucher_number}
+            )
+        if record.member is not None:
+            # A gift to a member is a record of the club's month too.
+            assert_month_open(record.member.club_id, record.date)
+    if (
+        isinstance(record, CampaignReceipt)
+        and record.recorded_here
+        and not _reversed(record.entry_id)
+    ):
+        raise CampaignsError(
+            _(
+                "This money was recorded on the campaign's page: receipt %(voucher)s was written "
+                "for the campaign and where the money came from is kept only here, so it cannot "
+                "be untagged. If it was a mistake, reverse the receipt in the care fund's cash "
+                "book: it then no longer counts."
+            )
+            % {"voucher": record.entry.voucher_number}
+        )
+
+
 @transaction.atomic
-def tag_remove(*, tag: CampaignActivity | CampaignVisit) -> None:
-    club = tag.activity.club if isinstance(tag, CampaignActivity) else tag.visit.club
-    _assert_report_open(tag.campaign, club.commune_id)
-    tag.delete()
+def untag(*, record: Tagged, by: User) -> Campaign:
+    """Take a record out of its campaign: an activity's or a visit's tag, a gift recorded
+    under it (the gift exists only as the campaign's record), or the tag of money raised (the
+    receipt stays in the care fund's cash book). The campaign's results are counted from the
+    records, so they change with it. Returns the campaign."""
+    model = type(record)
+    # Row locks: the commune's report first (an approval and an untag of its records queue
+    # here, so nothing leaves an approved report), then the record (two untags queue).
+    list(
+        CampaignReport.objects.select_for_update().filter(
+            campaign_id=record.campaign_id, commune_id=tagged_commune_id(record)
+        )
+    )
+    current = model.objects.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        raise CampaignsError(_("This record is no longer tagged with the campaign."))
+    untag_check(record=record)
+    campaign = record.campaign
+    current.delete()
+    return campaign
+
+
+def tag_remove(*, tag: CampaignActivity | CampaignVisit, by: User) -> Campaign:
+    """An activity's or a visit's tag removed (``untag``)."""
+    return untag(record=tag, by=by)
 
 
 # --- The campaign report -------------------------------------------------------------------
@@ -527,6 +796,60 @@ def drive_create(
     drive.save()
     for name, points, evidence in criteria:
         criterion_add(drive=drive, name=name, max_points=points, evidence=evidence)
+    return drive
+
+
+@transaction.atomic
+def drive_update(
+    *,
+    drive: EmulationDrive,
+    by: User,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    occasion: str = "",
+    description: str = "",
+) -> EmulationDrive:
+    """Change a drive from its page (the organiser's staff); the organiser never changes.
+    Refused beside the field: a period changed once a registration was reviewed or given its
+    final score; an end before the day of the last registration. One history row per change;
+    nothing when nothing changed."""
+    # Row lock: two edits of one drive queue.
+    drive = EmulationDrive.objects.select_for_update().get(pk=drive.pk)
+    moved = {
+        name
+        for name, value in (("starts_on", starts_on), ("ends_on", ends_on))
+        if getattr(drive, name) != value
+    }
+    if moved:
+        scored = drive.registrations.filter(
+            stage__in=[EmulationRegistration.Stage.REVIEWED, EmulationRegistration.Stage.FINAL]
+        ).exists()
+        if scored:
+            message = _(
+                "Registrations of this drive have been scored by the organiser: its period can "
+                "no longer change."
+            )
+            raise CampaignsError(dict.fromkeys(sorted(moved), message))
+        last = drive.registrations.aggregate(last=Max("registered_at"))["last"]
+        if last is not None and ends_on < timezone.localdate(last):
+            raise CampaignsError(
+                {
+                    "ends_on": _(
+                        "A unit registered on %(date)s: the drive cannot end before that day."
+                    )
+                    % {"date": f"{timezone.localdate(last):%d/%m/%Y}"}
+                }
+            )
+    drive.title = title.strip()
+    drive.starts_on = starts_on
+    drive.ends_on = ends_on
+    drive.occasion = occasion.strip()
+    drive.description = description.strip()
+    _full_clean(drive)
+    if _changed_fields(drive):
+        drive._history_user = by  # type: ignore[attr-defined]
+        drive.save()
     return drive
 
 

@@ -15,12 +15,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import privacy, scoping
-from accounts.confirm import confirm_or_do
+from accounts.confirm import confirm_or_do, is_confirmed
 from accounts.http import AuthenticatedHttpRequest
-from accounts.once import form_page, once
+from accounts.once import form_page, once, repeat_answer
+from accounts.templatetags.ishc import thousands
 from campaigns import selectors, services
 from campaigns.forms import (
     CampaignForm,
@@ -36,12 +38,17 @@ from campaigns.forms import (
     ScoreForm,
     TagForm,
     TargetForm,
+    organiser_choices,
     parse_unit,
 )
 from campaigns.models import (
     Campaign,
+    CampaignActivity,
+    CampaignGift,
+    CampaignReceipt,
     CampaignReport,
     CampaignsError,
+    CampaignVisit,
     Commendation,
     EmulationCriterion,
     EmulationDrive,
@@ -49,6 +56,7 @@ from campaigns.models import (
     EmulationRegistration,
     EmulationResult,
 )
+from clubs.history import history_entries
 from clubs.models import Area
 from config.ui import errors_to_form, paginate
 
@@ -68,6 +76,12 @@ def _campaign(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
     if write and not is_manager(request.user):
         raise PermissionDenied
     return campaign
+
+
+def may_edit(user: User, organiser_id: int) -> bool:
+    """Who may change a campaign or a drive: whoever could have created it, i.e. association
+    staff (or an admin) whose areas include its organiser."""
+    return is_manager(user) and organiser_choices(user).filter(pk=organiser_id).exists()
 
 
 def _area_of(
@@ -178,7 +192,51 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "by_source": selectors.raised_by_source(selectors.receipts(campaign, request.user)),
             "can_manage": is_manager(request.user),
             "is_organiser": services.is_organiser_staff(request.user, campaign),
+            "may_edit": may_edit(request.user, campaign.organiser_id),
+            "history": history_entries(campaign, limit=20)
+            if scoping.is_staff_role(request.user)
+            else None,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The campaign's own page changed by those who may create it (``services.campaign_update``
+    says what can no longer change)."""
+    campaign = _campaign(request, pk, write=request.method == "POST")
+    if not may_edit(request.user, campaign.organiser_id):
+        raise PermissionDenied
+    form = CampaignForm(
+        request.POST or None, request.FILES or None, user=request.user, campaign=campaign
+    )
+    detail = reverse("campaigns:detail", args=[campaign.pk])
+
+    def save() -> Campaign:
+        data = form.cleaned_data
+        upload = data.get("plan_file")
+        return services.campaign_update(
+            campaign=campaign,
+            title=data["title"],
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            theme=data["theme"],
+            deployed_to=data.get("deployed_to") or [],
+            plan=(upload.name, upload, upload.size) if upload else None,
+            by=request.user,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=_("The campaign was saved."),
+        next_url=detail,
+        title=_("Edit the campaign"),
+        subtitle=campaign.title,
+        cancel_url=detail,
     )
 
 
@@ -349,6 +407,8 @@ def records_tag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _area_of(request, campaign, request.GET.get("area"))
     form = TagForm(request.POST or None, campaign=campaign, area=area, user=request.user)
     detail = reverse("campaigns:detail", args=[campaign.pk])
+    here = f"{reverse('campaigns:tag', args=[campaign.pk])}?area={area.pk}"
+    tagged = "visits" if request.GET.get("tagged") == "visits" else "activities"
     return form_page(
         request,
         form,
@@ -359,14 +419,123 @@ def records_tag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         ),
         success=lambda n: _("%(n)s records were tagged with the campaign.") % {"n": n},
-        next_url=detail,
+        next_url=here,
         template="campaigns/tag_form.html",
         title=_("Activities and visits of the campaign"),
         subtitle=f"{campaign.title} · {area}",
         campaign=campaign,
         area=area,
         areas=selectors.campaign_areas(campaign, request.user),
+        tagged=tagged,
+        page_obj=paginate(request, selectors.tagged_records(campaign, area, request.user, tagged)),
         cancel_url=detail,
+    )
+
+
+UNTAG_MODELS: dict[str, Any] = {
+    "activity": CampaignActivity.objects.select_related("activity", "activity__club"),
+    "visit": CampaignVisit.objects.select_related("visit", "visit__club", "visit__recipient"),
+    "gift": CampaignGift.objects.select_related("area", "entry", "entry__fund", "member"),
+    "receipt": CampaignReceipt.objects.select_related("area", "entry", "entry__fund"),
+}
+
+
+def _untag_texts(kind: str, record: Any) -> tuple[str, list[str], str]:
+    """The confirmation's title, what will happen, and the success message."""
+    if kind in ("activity", "visit"):
+        if kind == "activity":
+            what = f"{record.activity.date:%d/%m/%Y} · {record.activity.club} · "
+            what += record.activity.title
+        else:
+            what = f"{record.visit.date:%d/%m/%Y} · {record.visit.club} · {record.visit.recipient}"
+        return (
+            _("Untag this record from the campaign?"),
+            [
+                _("%(record)s will no longer count in the campaign's results.") % {"record": what},
+                _("The record itself stays in the club's month, unchanged."),
+            ],
+            _("The record was untagged from the campaign."),
+        )
+    if kind == "gift":
+        return (
+            _("Remove this gift from the campaign?"),
+            [
+                _(
+                    "The gift of %(value)s to %(name)s on %(date)s is removed from the "
+                    "campaign and its results."
+                )
+                % {
+                    "value": f"{thousands(record.value)} ₫",
+                    "name": record.person_name,
+                    "date": f"{record.date:%d/%m/%Y}",
+                },
+                _("No money moves: a payment from a care fund stays in its cash book."),
+            ],
+            _("The gift was removed from the campaign."),
+        )
+    return (
+        _("Untag this money from the campaign?"),
+        [
+            _(
+                "Receipt %(voucher)s of %(amount)s stays in the care fund's cash book, "
+                "unchanged; it no longer counts as money raised for the campaign."
+            )
+            % {
+                "voucher": record.entry.voucher_number,
+                "amount": f"{thousands(record.entry.amount)} ₫",
+            },
+        ],
+        _("The money was untagged from the campaign."),
+    )
+
+
+@login_required
+@require_POST
+def untag(request: AuthenticatedHttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    """Take one tagged record out of the campaign, after a confirmation (its results change).
+    Refused once the commune's campaign report is approved; the ledger is never touched."""
+    queryset = UNTAG_MODELS.get(kind)
+    if queryset is None:
+        raise Http404
+    campaign = _campaign(request, pk, write=True)
+    # The record is gone after the first post: a repeat of the confirmed form is answered
+    # like the first one, not with a 404.
+    repeated = repeat_answer(request)
+    if repeated is not None:
+        return repeated
+    record = scoping.get_for_user(
+        queryset.filter(campaign=campaign), request.user, pk=record_pk, write=True
+    )
+    if kind in ("activity", "visit"):
+        back = reverse("campaigns:tag", args=[campaign.pk])
+        back += f"?area={services.tagged_commune_id(record)}&tagged={kind}s"
+    else:
+        back = reverse("campaigns:gifts" if kind == "gift" else "campaigns:receipts", args=[pk])
+    if not is_confirmed(request):
+        try:
+            services.untag_check(record=record)
+        except ValidationError as exc:
+            return _refused(request, exc, back)
+    title, will, success = _untag_texts(kind, record)
+
+    def do() -> HttpResponse:
+        try:
+            return once(
+                request,
+                save=lambda: services.untag(record=record, by=request.user),
+                success=success,
+                next_url=back,
+            )
+        except ValidationError as exc:
+            return _refused(request, exc, back)
+
+    return confirm_or_do(
+        request,
+        do=do,
+        title=title,
+        will=will,
+        action=pgettext("campaign", "Untag"),
+        cancel_url=back,
     )
 
 
@@ -678,7 +847,51 @@ def drive_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_register": scoping.can_write(request.user)
             and timezone.localdate() <= drive.ends_on,
             "max_total": sum(c.max_points for c in drive.criteria.all()),
+            "may_edit": may_edit(request.user, drive.organiser_id),
+            "history": history_entries(drive, limit=20)
+            if scoping.is_staff_role(request.user)
+            else None,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drive_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The drive's own page changed by those who may create it (``services.drive_update``
+    says what can no longer change)."""
+    drive = scoping.get_for_user(
+        EmulationDrive.objects.select_related("organiser"),
+        request.user,
+        pk=pk,
+        write=request.method == "POST",
+    )
+    if not may_edit(request.user, drive.organiser_id):
+        raise PermissionDenied
+    form = DriveForm(request.POST or None, user=request.user, drive=drive)
+    back = reverse("campaigns:drive", args=[drive.pk])
+
+    def save() -> EmulationDrive:
+        data = form.cleaned_data
+        return services.drive_update(
+            drive=drive,
+            title=data["title"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            occasion=data["occasion"],
+            description=data["description"],
+            by=request.user,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=_("The emulation drive was saved."),
+        next_url=back,
+        title=_("Edit the emulation drive"),
+        subtitle=drive.title,
+        cancel_url=back,
     )
 
 

@@ -70,6 +70,9 @@ def world(cast, settings, tmp_path):
         ("criteria", "criterion_pk"): [criterion.pk],
         ("evidence", "pk"): [result.evidence_files.get().pk],
         ("commendations", "pk"): [personal.pk, unit.pk],
+        # Untagging a record: POST only (a GET answers 405, for a viewer as for anyone).
+        ("untag", "kind"): ["activity", "visit", "gift", "receipt"],
+        ("<slug:kind>", "record_pk"): [CampaignGift.objects.get(person_name=RECIPIENT).pk],
     }
 
 
