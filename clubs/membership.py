@@ -55,7 +55,14 @@ class MemberRegister(Protocol):
         ...
 
     def area_composition(self, *, area: Area, viewer: User) -> Any:
-        """An area's composition summed over those clubs (a fixed number of queries)."""
+        """An area's composition summed over those clubs, from the clubs' composition rows
+        (a fixed number of queries; rows found out of date are recomputed first)."""
+        ...
+
+    def area_rows(self, *, area: Area, viewer: User) -> QuerySet[Any]:
+        """One composition row per club of ``area_composition``, in the page's order (commune
+        then club name), for ``composition_of``; read after ``area_composition``. A row has
+        ``club_id``, ``club_name`` and ``commune_name``."""
         ...
 
     def board_candidates(self, *, club: Club, viewer: User) -> QuerySet[Model]:

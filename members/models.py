@@ -446,3 +446,54 @@ class MemberExportJob(ChoiceLabels, models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ClubComposition(models.Model):
+    """A club's composition today (its active members by sex, age, household and
+    volunteering), kept so that an area's composition page sums rows instead of counting
+    members (``members.composition``).
+
+    Recomputed when the club's summaries are marked dirty (a member joins, changes, leaves),
+    by ``manage.py rebuild_summaries``, and when the page finds the row behind the club
+    (renamed, moved, dissolved, never computed). ``n_older`` is counted on ``computed_on``;
+    ``older_changes_on`` is the first day an active younger member turns older (None: none
+    will), from which the row is recomputed before it is read.
+    """
+
+    club = models.OneToOneField(
+        "clubs.Club", primary_key=True, on_delete=models.CASCADE, related_name="composition"
+    )
+    # Copied from the club: the page filters, sorts and shows them without a join.
+    province = models.ForeignKey(
+        "clubs.Area", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    commune = models.ForeignKey("clubs.Area", on_delete=models.CASCADE, related_name="+")
+    club_name = models.CharField(max_length=200)
+    commune_name = models.CharField(max_length=200)
+    dissolved = models.BooleanField(default=False)
+
+    n_members = models.PositiveIntegerField(default=0)
+    n_women = models.PositiveIntegerField(default=0)
+    n_older = models.PositiveIntegerField(default=0)
+    n_poor = models.PositiveIntegerField(default=0)
+    n_volunteers = models.PositiveIntegerField(default=0)
+
+    older_age = models.PositiveSmallIntegerField(default=0)  # settings.ISHC_OLDER_AGE then
+    computed_on = models.DateField()
+    older_changes_on = models.DateField(null=True, blank=True)
+
+    scope_club_path = "club"
+    scope_province_field = "province"
+
+    class Meta:
+        verbose_name = _("club composition")
+        verbose_name_plural = _("club compositions")
+        indexes = [
+            # The refresh finds the rows a birthday made out of date. (The page's order,
+            # province then commune and club name in Vietnamese order, has an index of its
+            # own on PostgreSQL: migration 0008.)
+            models.Index(fields=["older_changes_on"], name="composition_older_changes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.club_name}: {self.n_members}"

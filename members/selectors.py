@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
@@ -22,37 +21,15 @@ from clubs.models import Area, Club
 from config.choices import readable
 from config.collation import by_name
 from config.text import fold
-from members.models import CareAssignment, CompositionTarget, Member
+from members.composition import POOR_STATUSES, heal, older_q
+from members.models import CareAssignment, ClubComposition, CompositionTarget, Member
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
     from accounts.models import User
 
-POOR_STATUSES = (Member.Household.POOR, Member.Household.NEAR_POOR)
-
-
-def older_cutoff(today: datetime.date | None = None) -> tuple[datetime.date, int]:
-    """(latest birth date, latest birth year) of someone who counts as older today.
-
-    A member with a full birth date is older from their birthday; one with only a year of
-    birth counts by year (born in 1966 -> 60 throughout 2026), as ``Member.age_on`` does.
-    """
-    today = today or timezone.localdate()
-    age = settings.ISHC_OLDER_AGE
-    try:
-        latest_date = today.replace(year=today.year - age)
-    except ValueError:  # 29 February
-        latest_date = today.replace(year=today.year - age, day=28)
-    return latest_date, today.year - age
-
-
-def older_q(prefix: str = "", today: datetime.date | None = None) -> Q:
-    """Q for members who count as older (``prefix`` e.g. "members__" from a club)."""
-    latest_date, latest_year = older_cutoff(today)
-    return Q(**{f"{prefix}birth_date__isnull": False, f"{prefix}birth_date__lte": latest_date}) | Q(
-        **{f"{prefix}birth_date__isnull": True, f"{prefix}birth_year__lte": latest_year}
-    )
+_Counted = TypeVar("_Counted", Club, ClubComposition)
 
 
 def _conditions(prefix: str, today: datetime.date | None = None) -> dict[str, Q]:
@@ -101,8 +78,9 @@ def with_composition(clubs: QuerySet[Club], today: datetime.date | None = None) 
     )
 
 
-def with_shares(clubs: QuerySet[Club]) -> QuerySet[Club]:
-    """Adds count × 100 aliases so that shares compare as whole numbers in SQL."""
+def with_shares(clubs: QuerySet[_Counted]) -> QuerySet[_Counted]:
+    """Adds count × 100 aliases so that shares compare as whole numbers in SQL (to clubs
+    annotated by ``with_composition``, or to their composition rows)."""
     return clubs.alias(
         women_x100=F("n_women") * 100,
         older_x100=F("n_older") * 100,
@@ -311,6 +289,51 @@ def area_composition(
         all_ok=Count("pk", filter=compliance_q(target)),
     )
     return Composition.from_row(row, target, n_clubs=club_row["n_clubs"] or 0, extra=club_row)
+
+
+def composition_rows(*, area: Area, viewer: User) -> QuerySet[ClubComposition]:
+    """The composition rows of the viewer's clubs in an area (dissolved clubs left out, as
+    ``area_clubs`` does), in the order of the page: commune, then club, by name. On
+    PostgreSQL an index of a province's rows in that order serves the page (migration 0008),
+    so page 40 reads its 25 rows as page 1 does."""
+    # The row's copies of the club's place and status choose the index; the club's own
+    # (joined on its key) keep out a club that left the area since its row was computed.
+    rows = scoping.for_user(ClubComposition, viewer).filter(dissolved=False)
+    rows = rows.exclude(club__status=Club.Status.DISSOLVED)
+    if area.level == Area.Level.PROVINCE:
+        rows = rows.filter(province_id=area.pk, club__province_id=area.pk)
+    elif area.level == Area.Level.DISTRICT:
+        rows = rows.filter(club__legacy_commune__parent=area)
+    else:
+        rows = rows.filter(commune_id=area.pk, club__commune_id=area.pk)
+    return rows.order_by(*by_name("commune_name", "club_name"), "club_id")
+
+
+def summed_area_composition(
+    *, area: Area, viewer: User, today: datetime.date | None = None
+) -> Composition:
+    """``area_composition`` read from the clubs' composition rows: the same figures, from
+    one row per club instead of every member. Rows that are missing or out of date (a club
+    renamed, moved or dissolved, a birthday passed) are recomputed first
+    (``members.composition.heal``): one query when none is, then the targets and one
+    aggregate."""
+    heal(area_clubs(area=area, viewer=viewer, dissolved=True), today)
+    target = CompositionTarget.current()
+    # The sums are named apart from the row's fields, which the per-club conditions read.
+    counts = ("n_members", "n_women", "n_older", "n_poor", "n_volunteers")
+    row = with_shares(composition_rows(area=area, viewer=viewer).order_by()).aggregate(
+        **{f"total_{name}": Sum(name, default=0) for name in counts},
+        n_clubs=Count("pk"),
+        size_ok=Count(
+            "pk",
+            filter=Q(n_members__gte=target.min_members, n_members__lte=target.max_members),
+        ),
+        volunteers_ok=Count("pk", filter=Q(n_volunteers__gte=target.min_volunteers)),
+        all_ok=Count("pk", filter=compliance_q(target)),
+    )
+    extra = {k: row[k] for k in ("n_clubs", "size_ok", "volunteers_ok", "all_ok")}
+    totals = {name: row[f"total_{name}"] for name in counts}
+    return Composition.from_row(totals, target, n_clubs=row["n_clubs"] or 0, extra=extra)
 
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -536,7 +559,10 @@ class ClubsMemberRegister:
         return area_clubs(area=area, viewer=viewer)
 
     def area_composition(self, *, area: Area, viewer: User) -> Composition:
-        return area_composition(area=area, viewer=viewer)
+        return summed_area_composition(area=area, viewer=viewer)
+
+    def area_rows(self, *, area: Area, viewer: User) -> QuerySet[ClubComposition]:
+        return composition_rows(area=area, viewer=viewer)
 
     def board_candidates(self, *, club: Club, viewer: User) -> QuerySet[Member]:
         return board_candidates(club=club, viewer=viewer)

@@ -179,6 +179,137 @@ class AreaMonthSummary(models.Model):
         return f"{self.area_id} {self.ym}"
 
 
+class ClubYearSummary(models.Model):
+    """Every dashboard figure of one club for a whole year, as the dashboard's year view
+    would sum it from the club's ``ClubMonthSummary`` rows (``reports.selectors.aggregates``
+    grouped by club): the year view adds up one row per club instead of twelve.
+
+    A year's figures depend on the day they were computed: its months (the current year's
+    go up to the current month; the oldest year starts at the history window), its stock
+    month and the months whose report deadline has passed. ``first_ym``, ``stock_ym`` and
+    ``due_through`` record them; the dashboard reads only rows that match the period as it
+    is today and sums the month rows otherwise. A club that moved commune in the year has a
+    row per (commune, province), as its month rows are grouped on the dashboard.
+    """
+
+    club = models.ForeignKey("clubs.Club", on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(
+        "clubs.Area", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    commune = models.ForeignKey("clubs.Area", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    first_ym = models.PositiveIntegerField()
+    stock_ym = models.PositiveIntegerField()
+    due_through = models.PositiveIntegerField(default=0, help_text="last month due, or 0")
+
+    clubs = models.BigIntegerField(default=0)
+    clubs_counted = models.BigIntegerField(default=0)
+    founded = models.BigIntegerField(default=0)
+    younger = models.BigIntegerField(default=0)
+    not_cared = models.BigIntegerField(default=0)
+    member_months = models.BigIntegerField(default=0)
+    met = models.BigIntegerField(default=0)
+    not_met = models.BigIntegerField(default=0)
+    reports_expected = models.BigIntegerField(default=0)
+    reports_submitted = models.BigIntegerField(default=0)
+    reports_reviewed = models.BigIntegerField(default=0)
+    reports_approved = models.BigIntegerField(default=0)
+    reports_late = models.BigIntegerField(default=0)
+    reports_due = models.BigIntegerField(default=0)
+    members = models.BigIntegerField(default=0)
+    women = models.BigIntegerField(default=0)
+    older = models.BigIntegerField(default=0)
+    poor = models.BigIntegerField(default=0)
+    volunteers = models.BigIntegerField(default=0)
+    needing_care = models.BigIntegerField(default=0)
+    cared_for = models.BigIntegerField(default=0)
+    borrowers = models.BigIntegerField(default=0)
+    fund_revolving = models.BigIntegerField(default=0)
+    fund_operating = models.BigIntegerField(default=0)
+    fund_care = models.BigIntegerField(default=0)
+    fund_other = models.BigIntegerField(default=0)
+    loans_outstanding = models.BigIntegerField(default=0)
+    loans_at_risk = models.BigIntegerField(default=0)
+    chair_trained = models.BigIntegerField(default=0)
+    joined = models.BigIntegerField(default=0)
+    left = models.BigIntegerField(default=0)
+    visits = models.BigIntegerField(default=0)
+    visited = models.BigIntegerField(default=0)
+    meetings_held = models.BigIntegerField(default=0)
+    attendance_present = models.BigIntegerField(default=0)
+    attendance_marked = models.BigIntegerField(default=0)
+    health_checked = models.BigIntegerField(default=0)
+    health_high = models.BigIntegerField(default=0)
+    activities = models.BigIntegerField(default=0)
+    activity_participants = models.BigIntegerField(default=0)
+    loans_disbursed = models.BigIntegerField(default=0)
+    loans_disbursed_amount = models.BigIntegerField(default=0)
+    members_trained = models.BigIntegerField(default=0)
+    met_0 = models.BigIntegerField(default=0)
+    met_1 = models.BigIntegerField(default=0)
+    met_2 = models.BigIntegerField(default=0)
+    active_0 = models.BigIntegerField(default=0)
+    active_1 = models.BigIntegerField(default=0)
+    active_2 = models.BigIntegerField(default=0)
+
+    computed_at = models.DateTimeField(auto_now=True)
+
+    scope_club_path = "club"
+    scope_province_field = "province"
+
+    class Meta:
+        verbose_name = _("club year summary")
+        verbose_name_plural = _("club year summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "year", "commune", "province"],
+                name="club_year_summary_unique",
+                violation_error_message=_("This club's year is already summarised."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "year"], name="year_sum_province_year"),
+            models.Index(fields=["commune", "year"], name="year_sum_commune_year"),
+            models.Index(fields=["year", "stock_ym"], name="year_sum_year_stock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.club_id} {self.year}"
+
+
+class ClubYearActivity(models.Model):
+    """``ClubMonthActivity`` summed over a year's months (``first_ym`` to ``last_ym``, as the
+    dashboard's year view reads them); only non-zero rows."""
+
+    club = models.ForeignKey("clubs.Club", on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(
+        "clubs.Area", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    commune = models.ForeignKey("clubs.Area", on_delete=models.CASCADE, related_name="+")
+    activity_area = models.ForeignKey(
+        "month.ActivityArea", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    first_ym = models.PositiveIntegerField()
+    last_ym = models.PositiveIntegerField()
+    activities = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+
+    scope_club_path = "club"
+
+    class Meta:
+        verbose_name = _("club year activities")
+        verbose_name_plural = _("club year activities")
+        indexes = [
+            models.Index(fields=["club", "year"], name="year_activity_club_year"),
+            models.Index(fields=["province", "year"], name="year_activity_province_year"),
+            models.Index(fields=["commune", "year"], name="year_activity_commune_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.club_id} {self.year} {self.activity_area_id}"
+
+
 class SummaryDirty(models.Model):
     """A (club, month) or (area, month) whose summary must be recomputed: written (after the
     commit) by the signals, claimed and deleted by the periodic recompute."""

@@ -9,6 +9,11 @@
 - ``rebuild()`` (``manage.py rebuild_summaries``) throws the rows away and computes the last
   N months again.
 
+Alongside the month rows: ``ClubYearSummary`` / ``ClubYearActivity`` (a year's figures per
+club, recomputed from the month rows whenever they are, and by ``refresh_years`` when the date
+alone changes them) and the clubs' composition rows (``members.composition``), refreshed for
+every club whose summaries are recomputed.
+
 Computing is set-based: for a batch of clubs and up to 12 months, one aggregate query per
 source table (members, care assignments, meetings, attendance, health checks, activities,
 visits, reports, ledger, loans, installments, repayments, board, trainings), with one column
@@ -29,10 +34,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from clubs.models import Area, BoardPosition, Club
 from config.months import first_day, last_day, months_between, shift, split, ym_of, ym_of_date
 from funds.models import Fund, Installment, LedgerEntry, Loan, Repayment
+from members import composition
 from members.models import CareAssignment, Member, on_register_q, was_on_register
 from members.selectors import older_q
 from month import figures
@@ -45,7 +52,16 @@ from month.models import (
 )
 from month.schedule import report_late_from
 from reports import pagecache, periods
-from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary, SummaryDirty
+from reports.models import (
+    AreaMonthSummary,
+    ClubMonthActivity,
+    ClubMonthSummary,
+    ClubYearActivity,
+    ClubYearSummary,
+    SummaryDirty,
+)
+from reports.selectors import aggregates as dashboard_aggregates
+from reports.selectors import period_months, year_stamp
 from trainings.models import Participant, SessionAttendance, Training
 
 log = logging.getLogger(__name__)
@@ -184,6 +200,8 @@ def recompute_dirty(limit: int = 20_000) -> RecomputeResult:
         for ids, months in _rectangles(area_pairs):
             for i in range(0, len(ids), AREA_BATCH):
                 compute_areas(ids[i : i + AREA_BATCH], months)
+        # A club marked dirty had a member (or the club itself) change: its composition too.
+        composition.refresh({c for c, _ym in club_pairs})
     except Exception:
         # Put the claimed pairs back so the next run tries again.
         SummaryDirty.objects.bulk_create(
@@ -249,6 +267,8 @@ def rebuild(
         if wipe:
             ClubMonthSummary.objects.all().delete()
             ClubMonthActivity.objects.all().delete()
+            ClubYearSummary.objects.all().delete()
+            ClubYearActivity.objects.all().delete()
             AreaMonthSummary.objects.all().delete()
             SummaryDirty.objects.all().delete()
         club_ids = list(Club.objects.order_by("pk").values_list("pk", flat=True))
@@ -261,15 +281,22 @@ def rebuild(
         if wipe:
             ClubMonthSummary.objects.filter(club_id=club_id).delete()
             ClubMonthActivity.objects.filter(club_id=club_id).delete()
+            ClubYearSummary.objects.filter(club_id=club_id).delete()
+            ClubYearActivity.objects.filter(club_id=club_id).delete()
             SummaryDirty.objects.filter(club_id=club_id).delete()
         club_ids, area_ids = [club_id], []
     written = 0
     for m in range(0, len(yms), MONTH_BATCH):
         chunk = yms[m : m + MONTH_BATCH]
         for i in range(0, len(club_ids), CLUB_BATCH):
-            written += compute_clubs(club_ids[i : i + CLUB_BATCH], chunk)
+            written += compute_clubs(club_ids[i : i + CLUB_BATCH], chunk, years=False)
         for i in range(0, len(area_ids), AREA_BATCH):
             compute_areas(area_ids[i : i + AREA_BATCH], chunk)
+    # Then each year of the period picker once, from the month rows just written.
+    years = _years_of(yms)
+    for i in range(0, len(club_ids), CLUB_BATCH):
+        compute_years(club_ids[i : i + CLUB_BATCH], years, replace=not (wipe and club_id is None))
+    composition.refresh(club_ids)
     if club_id is None:
         pagecache.summaries_changed()
     else:
@@ -318,8 +345,9 @@ def _carry_forward(
 SIGNED = Case(When(direction="in", then=F("amount")), default=-F("amount"))
 
 
-def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
-    """Recompute and store the rows of these clubs for these months (at most 12)."""
+def compute_clubs(club_ids: list[int], yms: list[int], *, years: bool = True) -> int:
+    """Recompute and store the rows of these clubs for these months (at most 12), and (with
+    ``years``) the year rows those months are part of."""
     yms = sorted(yms)
     clubs = list(
         Club.objects.filter(pk__in=club_ids).values(
@@ -496,7 +524,118 @@ def compute_clubs(club_ids: list[int], yms: list[int]) -> int:
         ClubMonthActivity.objects.filter(club_id__in=ids, ym__in=yms).delete()
         ClubMonthSummary.objects.bulk_create(rows, batch_size=500)
         ClubMonthActivity.objects.bulk_create(activities, batch_size=500)
+    if years:
+        compute_years(ids, _years_of(yms))
     return len(rows)
+
+
+# --- years ----------------------------------------------------------------------------------
+
+
+def _years_of(yms: Iterable[int]) -> list[int]:
+    """The years whose year view reads these months: their own, and the next one for
+    November and December (the last three months of a January or February stock month)."""
+    years = set()
+    for ym in yms:
+        year, month = split(ym)
+        years.add(year)
+        if month >= 11:
+            years.add(year + 1)
+    today = periods.current_ym()
+    first = split(periods.history_start())[0]
+    return sorted(y for y in years if first <= y <= split(today)[0])
+
+
+def compute_years(
+    club_ids: list[int],
+    years: Iterable[int],
+    today: datetime.date | None = None,
+    *,
+    replace: bool = True,
+) -> int:
+    """Recompute and store the year rows of these clubs: for each year, the dashboard's
+    aggregates of its month rows grouped by club (one query), and the activities likewise.
+    Without ``replace`` the rows are only added (a rebuild that threw every row away)."""
+    years = sorted(set(years))
+    rows: list[ClubYearSummary] = []
+    activities: list[ClubYearActivity] = []
+    for year in years:
+        period = periods.Period(year, None, today or timezone.localdate())
+        if not period.months:
+            continue
+        stamp = year_stamp(period)
+        aggs = {f"x_{name}": agg for name, agg in dashboard_aggregates(period).items()}
+        for r in (
+            ClubMonthSummary.objects.filter(club_id__in=club_ids, ym__in=period_months(period))
+            .order_by()
+            .values("club_id", "province_id", "commune_id")
+            .annotate(**aggs)
+        ):
+            values = {name[2:]: r[name] or 0 for name in aggs}
+            rows.append(
+                ClubYearSummary(
+                    club_id=r["club_id"],
+                    province_id=r["province_id"],
+                    commune_id=r["commune_id"],
+                    year=year,
+                    **stamp,
+                    **values,
+                )
+            )
+        activities += [
+            ClubYearActivity(
+                club_id=r["club_id"],
+                province_id=r["province_id"],
+                commune_id=r["commune_id"],
+                activity_area_id=r["activity_area_id"],
+                year=year,
+                first_ym=period.months[0],
+                last_ym=period.months[-1],
+                activities=r["n"] or 0,
+                participants=r["p"] or 0,
+            )
+            for r in ClubMonthActivity.objects.filter(club_id__in=club_ids, ym__in=period.months)
+            .order_by()
+            .values("club_id", "province_id", "commune_id", "activity_area_id")
+            .annotate(n=Sum("activities"), p=Sum("participants"))
+        ]
+    if not replace:
+        ClubYearSummary.objects.bulk_create(rows, batch_size=500)
+        ClubYearActivity.objects.bulk_create(activities, batch_size=500)
+        return len(rows)
+    with transaction.atomic():
+        ClubYearSummary.objects.filter(club_id__in=club_ids, year__in=years).delete()
+        ClubYearActivity.objects.filter(club_id__in=club_ids, year__in=years).delete()
+        ClubYearSummary.objects.bulk_create(rows, batch_size=500)
+        ClubYearActivity.objects.bulk_create(activities, batch_size=500)
+    return len(rows)
+
+
+def refresh_years(today: datetime.date | None = None, limit: int = 5_000) -> int:
+    """Recompute the year rows that the date alone made out of date (a new month began, a
+    report deadline passed, the history window moved on): up to ``limit`` clubs a run, the
+    rest at the next. Until then the dashboard sums those years' month rows."""
+    today = today or timezone.localdate()
+    first = split(periods.history_start(today))[0]
+    done = 0
+    for year in range(first, today.year + 1):
+        period = periods.Period(year, None, today)
+        stale = list(
+            ClubYearSummary.objects.filter(year=year)
+            .exclude(**year_stamp(period))
+            .order_by("club_id")
+            .values_list("club_id", flat=True)
+            .distinct()[: limit - done]
+        )
+        for i in range(0, len(stale), CLUB_BATCH):
+            compute_years(stale[i : i + CLUB_BATCH], [year], today)
+        done += len(stale)
+        if done >= limit:
+            break
+    # Rows of years that left the picker are read by nobody.
+    ClubYearSummary.objects.filter(year__lt=first).delete()
+    ClubYearActivity.objects.filter(year__lt=first).delete()
+    return done
 
 
 def _fund_balances(

@@ -1,7 +1,9 @@
 """Background work of the reports app.
 
 - ``refresh_summaries`` (every minute, django-celery-beat, migration 0002): recompute the
-  (club, month) summaries marked dirty, and start the new month's rows;
+  (club, month) summaries marked dirty (with their year rows and the clubs' compositions),
+  start the new month's rows, redo the year rows the date made out of date and the
+  compositions a birthday changed;
 - ``rebuild_recent_summaries`` (nightly): recompute the last 3 months of every club, the
   safety net for writes that bypass signals;
 - ``build_export``: one summary workbook, enqueued with ``transaction.on_commit``;
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from members import composition
 from reports import exports, periodic, summary
 
 
@@ -19,7 +22,15 @@ from reports import exports, periodic, summary
 def refresh_summaries() -> dict[str, int]:
     started = summary.ensure_current_month()
     result = summary.recompute_dirty()
-    return {"started": started, "pairs": result.pairs, "clubs": result.clubs}
+    years = summary.refresh_years()
+    birthdays = composition.refresh_due()
+    return {
+        "started": started,
+        "pairs": result.pairs,
+        "clubs": result.clubs,
+        "years": years,
+        "compositions": birthdays,
+    }
 
 
 @shared_task(name="reports.tasks.rebuild_recent_summaries", time_limit=3600, soft_time_limit=3500)

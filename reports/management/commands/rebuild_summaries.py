@@ -1,4 +1,5 @@
-"""Rebuild the dashboard figures (ClubMonthSummary and companions) from the records."""
+"""Rebuild the dashboard figures (ClubMonthSummary and companions, the year rows) and the
+clubs' composition rows from the records."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +8,10 @@ from reports import periods, summary
 
 
 class Command(BaseCommand):
-    help = "Rebuild the club × month summaries the dashboards read, from the raw records."
+    help = (
+        "Rebuild the club × month and club × year summaries the dashboards read, and the "
+        "clubs' compositions, from the raw records."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--club", type=int, help="Only this club (its id).")
