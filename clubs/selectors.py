@@ -16,15 +16,24 @@ from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club, ClubStatusChange
 from config.choices import readable
 from config.collation import by_name
+from config.pagination import SortKey
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
+# The club list's order, which its keyset pages follow: the club's name in Vietnamese order,
+# then its id (two clubs may share a name). Served by the indexes of
+# clubs/migrations/0012_club_list_keyset_indexes.py: (province, name, id) for provincial
+# staff, (commune, name, id) for a commune's, (name, id) for admins. Sorted by commune name
+# first, every page of a province sorted all its clubs (the name is on another table).
+CLUB_LIST_KEYS = (SortKey("name", collated=True), SortKey("id"))
+
+
 def club_list(
     *, viewer: User, term: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Club]:
-    """The viewer's clubs with their composition counts, searched and filtered in SQL.
+    """The viewer's clubs, searched and filtered in SQL, in ``CLUB_LIST_KEYS`` order.
 
     ``filters["target"]`` is the register's targets when the caller already has them.
     """
@@ -44,7 +53,7 @@ def club_list(
         qs = register.filter_targets(
             register.annotate(qs), target=target, meets=filters["targets"] == "met"
         )
-    return qs.order_by(*by_name("commune__name", "name"), "pk")
+    return qs.order_by(*by_name("name"), "pk")
 
 
 def area_club_list(*, area: Area, viewer: User) -> QuerySet[Club]:

@@ -29,6 +29,7 @@ from clubs.history import history_entries
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
 from config.collation import by_name
+from config.pagination import keyset_page
 from config.ui import form_page, paginate, search_term
 
 
@@ -69,7 +70,7 @@ def club_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         term=search_term(request),
         filters={**filter_form.values(), "target": target},
     )
-    page = paginate(request, qs)
+    page = keyset_page(request, qs, keys=selectors.CLUB_LIST_KEYS, name="clubs:club_list")
     clubs = selectors.with_counts(page.object_list)
     rows = [(club, register.composition_of(club, target=target)) for club in clubs]
     return render(
@@ -214,19 +215,18 @@ def area_composition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     register = member_register()
     area = scoping.get_for_user(Area, request.user, pk=pk)
     target = register.target()
-    page = paginate(request, selectors.area_club_list(area=area, viewer=request.user))
+    # The totals first: they bring the clubs' composition rows up to date for the page.
+    composition = register.area_composition(area=area, viewer=request.user)
+    page = paginate(request, register.area_rows(area=area, viewer=request.user))
     return render(
         request,
         "clubs/area_composition.html",
         {
             "title": _("Composition of clubs: %(area)s") % {"area": area.name},
             "area": area,
-            "composition": register.area_composition(area=area, viewer=request.user),
+            "composition": composition,
             "page_obj": page,
-            "rows": [
-                (club, register.composition_of(club, target=target))
-                for club in selectors.with_counts(page.object_list)
-            ],
+            "rows": [(row, register.composition_of(row, target=target)) for row in page],
             "target": target,
         },
     )

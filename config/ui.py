@@ -29,7 +29,9 @@ T = TypeVar("T")
 
 
 def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page (``?page=``); a bad or too-high number gives the nearest page."""
+    """The requested page (``?page=``); a bad or too-high number gives the nearest page.
+
+    Lists that grow with a province page with ``config.pagination.keyset_page`` instead."""
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 

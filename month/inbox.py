@@ -33,7 +33,7 @@ from accounts.once import once
 from clubs.models import Area
 from config.collation import by_name
 from config.months import add_months
-from config.ui import paginate
+from config.pagination import keyset_page
 from month import selectors as sel
 from month import services as svc
 from month.models import MonthlyReport
@@ -117,7 +117,9 @@ def report_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "month/report_list.html",
         {
-            "page_obj": paginate(request, qs),
+            "page_obj": keyset_page(
+                request, qs, keys=sel.REPORT_LIST_KEYS, name="month:report_inbox"
+            ),
             "filter_form": form,
             "status": status,
             "bulk_step": _bulk_step(request.user, status),

@@ -18,6 +18,7 @@ from clubs.models import Club
 from config.choices import readable
 from config.collation import by_name
 from config.months import add_months, month_bounds, shift, split, ym_of_date
+from config.pagination import SortKey
 from funds.selectors import month_figures  # the one read month makes of funds
 from members.models import Member, on_register_q
 from month import figures, schedule
@@ -217,9 +218,21 @@ def report_gaps(report: MonthlyReport) -> list[str]:
 # --- Reports for staff ----------------------------------------------------------------------
 
 
+# The inbox's order, which its keyset pages follow: the newest month first, then the report's
+# id, newest first (within a month, the reports the clubs started last). An index serves it
+# for a province, by step or for every step (``report_province_status_seek``,
+# ``report_province_seek``); sorted by commune and club name, every page sorted all of a
+# province's reports (11,416 at 20,000 clubs) to show 25.
+REPORT_LIST_KEYS = (
+    SortKey("year", descending=True),
+    SortKey("month", descending=True),
+    SortKey("id", descending=True),
+)
+
+
 def report_list(*, viewer: User, status: str | None = None) -> QuerySet[MonthlyReport]:
-    """The inbox's rows. Without the report's figures (JSON) and texts: sorting a province's
-    thousands of reports to cut one page carried them through the sort (on disk)."""
+    """The inbox's rows, in ``REPORT_LIST_KEYS`` order. Without the report's figures (JSON)
+    and texts: the page shows neither, and they are the bulk of a report's row."""
     qs = (
         scoping.for_user(MonthlyReport, viewer)
         .select_related("club", "club__commune")
@@ -227,7 +240,7 @@ def report_list(*, viewer: User, status: str | None = None) -> QuerySet[MonthlyR
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-year", "-month", *by_name("club__commune__name", "club__name"), "pk")
+    return qs.order_by("-year", "-month", "-pk")
 
 
 def waiting_status_for(viewer: User) -> str | None:

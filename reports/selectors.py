@@ -24,10 +24,17 @@ from clubs.models import Area, Club
 from config.collation import by_name
 from config.months import label as month_label
 from config.months import shift, split
+from config.pagination import SortKey
 from members.models import CompositionTarget
 from month.schedule import report_deadline
 from reports import periods
-from reports.models import AreaMonthSummary, ClubMonthActivity, ClubMonthSummary
+from reports.models import (
+    AreaMonthSummary,
+    ClubMonthActivity,
+    ClubMonthSummary,
+    ClubYearActivity,
+    ClubYearSummary,
+)
 from reports.periods import Period
 
 if TYPE_CHECKING:
@@ -139,6 +146,16 @@ def aggregates(period: Period) -> dict[str, Any]:
         aggs[f"met_{i}"] = Count("pk", filter=Q(counted=True, ym=ym, meetings_held__gt=0))
         aggs[f"active_{i}"] = Count("pk", filter=Q(counted=True, ym=ym, active=1))
     return aggs
+
+
+def year_stamp(period: Period) -> dict[str, int]:
+    """What a year row's figures depend on besides the month rows (``ClubYearSummary``)."""
+    due = period.due_months
+    return {
+        "first_ym": period.months[0],
+        "stock_ym": period.stock_ym,
+        "due_through": due[-1] if due else 0,
+    }
 
 
 def period_months(period: Period) -> list[int]:
@@ -324,11 +341,17 @@ def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Da
         children_qs = Club.objects.filter(commune_id=area.pk)
     # Annotation names must not shadow the summary's fields (Sum(F("members") - …) would
     # then read the aggregate): prefix them, and strip the prefix when reading.
-    aggs = {f"x_{name}": agg for name, agg in aggregates(period).items()}
-    grouped = {
-        r[key]: {name[2:]: value for name, value in r.items() if name.startswith("x_")}
-        for r in rows_for_area(area).filter(ym__in=months).order_by().values(key).annotate(**aggs)
-    }
+    grouped = _year_grouped(area, period, key) if period.is_year else None
+    if grouped is None:
+        aggs = {f"x_{name}": agg for name, agg in aggregates(period).items()}
+        grouped = {
+            r[key]: {name[2:]: value for name, value in r.items() if name.startswith("x_")}
+            for r in rows_for_area(area)
+            .filter(ym__in=months)
+            .order_by()
+            .values(key)
+            .annotate(**aggs)
+        }
     children = []
     totals: dict[str, Any] = {}
     for obj in children_qs.order_by(*by_name("name"), "pk"):
@@ -344,14 +367,16 @@ def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Da
     without = (
         sum(1 for c in children if not c["figures"]["clubs"]) if child_kind == "commune" else 0
     )
-    activities = list(
-        _activity_rows(area)
-        .filter(ym__in=period.months)
-        .order_by()
-        .values("activity_area_id", "activity_area__name", "activity_area__order")
-        .annotate(n=Sum("activities"), participants=Sum("participants"))
-        .order_by("activity_area__order", *by_name("activity_area__name"))
-    )
+    activities = _year_activities(area, period) if period.is_year else None
+    if activities is None:
+        activities = list(
+            _activity_rows(area)
+            .filter(ym__in=period.months)
+            .order_by()
+            .values("activity_area_id", "activity_area__name", "activity_area__order")
+            .annotate(n=Sum("activities"), participants=Sum("participants"))
+            .order_by("activity_area__order", *by_name("activity_area__name"))
+        )
     if suppress is not None:
         for a in activities:
             a["participants"] = privacy.shown_count(suppress, a["participants"])
@@ -374,6 +399,58 @@ def dashboard(*, area: Area | None, period: Period, viewer: Viewer = None) -> Da
         target=target,
         viewer=suppress,
     )
+
+
+def _year_grouped(area: Area | None, period: Period, key: str) -> dict[Any, dict[str, Any]] | None:
+    """The year's figures by ``key`` from the clubs' year rows (one query, one row per club
+    summed instead of twelve), or None when the month rows must be summed instead: no year
+    row (not built yet) or one computed for other months than the period's today (a month
+    began, a deadline passed: ``reports.summary.refresh_years`` catches up within minutes)."""
+    names = list(aggregates(period))
+    fresh = Q(**year_stamp(period))
+    grouped: dict[Any, dict[str, Any]] = {}
+    for r in (
+        _by_area(ClubYearSummary.objects.all(), area)
+        .filter(year=period.year)
+        .order_by()
+        .values(key)
+        .annotate(
+            **{f"x_{name}": Sum(name, default=0) for name in names},
+            stale_rows=Count("pk", filter=~fresh),
+        )
+    ):
+        if r["stale_rows"]:
+            return None
+        grouped[r[key]] = {name: r[f"x_{name}"] for name in names}
+    return grouped or None
+
+
+def _year_activities(area: Area | None, period: Period) -> list[dict[str, Any]] | None:
+    """Activities by activity area from the year rows (one query), or None as above."""
+    fresh = Q(first_ym=period.months[0], last_ym=period.months[-1])
+    rows = list(
+        _by_area(ClubYearActivity.objects.all(), area)
+        .filter(year=period.year)
+        .order_by()
+        .values("activity_area_id", "activity_area__name", "activity_area__order")
+        .annotate(
+            n=Sum("activities"),
+            participants=Sum("participants"),
+            stale=Count("pk", filter=~fresh),
+        )
+        .order_by("activity_area__order", *by_name("activity_area__name"))
+    )
+    if not rows or any(r.pop("stale") for r in rows):
+        return None
+    return rows
+
+
+def _by_area(qs: QuerySet[Any], area: Area | None) -> QuerySet[Any]:
+    if area is None:
+        return qs
+    if area.level == Area.Level.PROVINCE:
+        return qs.filter(province_id=area.pk)
+    return qs.filter(commune_id=area.pk)
 
 
 def _activity_rows(area: Area | None) -> QuerySet[ClubMonthActivity]:
@@ -441,13 +518,38 @@ def figure_clubs(
     agg = aggregates(period)[figure]
     return (
         scoping.for_user(rows_for_area(area), viewer)
-        .filter(ym__in=period_months(period))
+        .filter(ym__in=figure_months(period, figure))
         .order_by()
         .values("club_id", "club__name", "club__code", "commune__name")
         .annotate(value=agg)
         .filter(value__gt=0)
         .order_by("-value", *by_name("commune__name", "club__name"), "club_id")
     )
+
+
+# The order of the clubs behind a figure, which its keyset pages follow: the largest
+# contribution first, then commune and club in Vietnamese name order (the whole list ties
+# for "clubs"), then the club's id. The value is summed over the period, so no index can
+# serve this order; the rows summed are only those of the months the figure reads
+# (``figure_months``), one per club for a month's stock figure.
+FIGURE_LIST_KEYS = (
+    SortKey("value", descending=True),
+    SortKey("commune__name", collated=True),
+    SortKey("club__name", collated=True),
+    SortKey("club_id"),
+)
+
+
+def figure_months(period: Period, figure: str) -> list[int]:
+    """The months whose summary rows one figure reads (``aggregates``): the year's months
+    for the clubs founded, the due months for late reports, otherwise the period's months
+    and its stock month. Reading every month a dashboard needs (``period_months``) summed
+    fifteen rows per club for a one-month figure."""
+    if figure == "founded":
+        return sorted(period.year_months)
+    if figure in ("reports_late", "reports_due"):
+        return sorted(period.due_months)
+    return sorted({*period.months, period.stock_ym})
 
 
 def communes_without_club(*, area: Area, period: Period) -> QuerySet[Area]:

@@ -29,6 +29,7 @@ from association import selectors as association_selectors
 from campaigns import selectors as campaigns_selectors
 from clubs.models import Area, Club
 from config.months import label as month_label
+from config.pagination import keyset_page
 from config.ui import paginate
 from elders import selectors as elders_selectors
 from reports import figures as fig
@@ -353,9 +354,11 @@ def figure_list(request: AuthenticatedHttpRequest, figure: str) -> HttpResponse:
         return render(request, "reports/commune_list.html", context)
     if figure not in selectors.LIST_FIGURES:
         raise Http404
-    page = paginate(
+    page = keyset_page(
         request,
         selectors.figure_clubs(viewer=request.user, area=area, period=period, figure=figure),
+        keys=selectors.FIGURE_LIST_KEYS,
+        name=f"reports:figure_list:{figure}",
     )
     # The lists behind a club's figure name people: not for viewers, who see the counts, and
     # a count of 1 to 4 people as "< 5".

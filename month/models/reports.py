@@ -96,8 +96,14 @@ class MonthlyReport(ChoiceLabels, models.Model):
         ordering = ["-year", "-month", "club__name"]
         indexes = [
             models.Index(fields=["year", "month", "status"], name="report_month_status"),
+            # The inbox's keyset pages (``month.selectors.REPORT_LIST_KEYS``): a province's
+            # reports of one step, or of every step, newest month first, then by id.
             models.Index(
-                fields=["province", "status", "-year", "-month"], name="report_province_inbox"
+                fields=["province", "status", "-year", "-month", "-id"],
+                name="report_province_status_seek",
+            ),
+            models.Index(
+                fields=["province", "-year", "-month", "-id"], name="report_province_seek"
             ),
         ]
         constraints = [
