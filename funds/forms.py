@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.templatetags.ishc import vnd
 from config.pickers import PickerField
 from config.ui import DateField, DecimalTextField, MoneyField
 from funds.models import Fund, LedgerEntry, Loan
@@ -278,18 +279,65 @@ class PlanForm(forms.Form):
 
 
 class DuesForm(forms.Form):
-    """One amount box per member who has not paid for the month (blank = not paying now)."""
+    """One amount box per member who has not paid for the month (blank = not paying now).
+
+    A box sent for a member whose dues for the month were recorded meanwhile (``paid``: by
+    another board member, or by this quick entry sent earlier from a phone), or who is no
+    longer on the register (``on_register``: the last day of the month), is refused beside
+    its row with the reason: it is never recorded twice, nor for someone who left."""
 
     date = DateField(label=_("Date collected"), initial=_today, not_future=True)
 
-    def __init__(self, *args: Any, members: list[Any], default: int | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        members: list[Any],
+        default: int | None,
+        paid: dict[int, Any] | None = None,
+        on_register: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
+        self.paid = paid or {}
+        self.on_register = on_register
         for m in members:
             self.fields[f"m{m.pk}"] = MoneyField(label=m.full_name, required=False, initial=default)
 
     def member_fields(self) -> list[tuple[Any, Any]]:
         return [(m, self[f"m{m.pk}"]) for m in self.members]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        for m in self.members:
+            name = f"m{m.pk}"
+            if not data.get(name):
+                continue
+            taken = self.paid.get(m.pk)
+            if taken is not None:
+                who = taken.entry.created_by.get_full_name() if taken.entry.created_by else ""
+                self.add_error(
+                    name,
+                    _(
+                        "Already recorded for %(month)s: %(amount)s on %(day)s by %(who)s. "
+                        "Nothing is recorded twice: leave this box empty."
+                    )
+                    % {
+                        "month": f"{taken.month:02d}/{taken.year}",
+                        "amount": vnd(taken.amount),
+                        "day": f"{taken.entry.date:%d/%m/%Y}",
+                        "who": who or "–",
+                    },
+                )
+            elif self.on_register and m.left_on and m.left_on <= self.on_register:
+                self.add_error(
+                    name,
+                    _("%(name)s left the club on %(day)s: no dues are taken.")
+                    % {"name": m.full_name, "day": f"{m.left_on:%d/%m/%Y}"},
+                )
+            elif self.on_register and m.joined_on > self.on_register:
+                self.add_error(name, _("Not yet a member in this month: no dues are taken."))
+        return data
 
     def amounts(self) -> dict[Any, int]:
         return {

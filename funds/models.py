@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from config.choices import ChoiceLabels
@@ -551,7 +552,7 @@ class Installment(models.Model):
     """One line of a loan's repayment schedule: what falls due on a date, and what was paid."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
-    seq = models.PositiveSmallIntegerField(_("no."))
+    seq = models.PositiveSmallIntegerField(pgettext_lazy("instalment", "no."))
     due_on = models.DateField(_("due on"))
     principal = models.BigIntegerField(_("principal"))
     interest = models.BigIntegerField(_("interest"))

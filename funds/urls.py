@@ -21,6 +21,7 @@ urlpatterns = [
     path("clubs/<int:club_id>/funds/", views.club_funds, name="club_funds"),
     path("clubs/<int:club_id>/dues/", views.dues, name="dues"),
     path("clubs/<int:club_id>/dues/record/", views.dues_record, name="dues_record"),
+    path("clubs/<int:club_id>/dues/sync/", views.dues_sync, name="dues_sync"),
     path("clubs/<int:club_id>/loans/", views.loan_list, name="loan_list"),
     path("clubs/<int:club_id>/loans/new/", views.loan_create, name="loan_create"),
     path("clubs/<int:club_id>/loans/due/", views.loans_due, name="loans_due"),

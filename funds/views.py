@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -10,21 +11,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import HttpResponse
+from django.db.models import Case, Count, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import privacy, scoping
 from accounts.confirm import confirm_or_do, is_confirmed
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Role
 from accounts.once import form_page as form_page_once
-from accounts.once import once
+from accounts.once import once, repeat_answer
 from accounts.templatetags.ishc import thousands
 from clubs.models import Club
 from config.collation import by_name
+from config.months import month_bounds
+from config.pagination import SortKey, keyset_page
 from config.ui import errors_to_form, paginate, search_term
 from funds import books, selectors, services
 from funds.forms import (
@@ -132,22 +138,38 @@ def _confirm_then_save(
 # --- funds and the ledger ------------------------------------------------------------------
 
 
+# The fund list's order, which its keyset pages follow: the associations' own funds first,
+# then the clubs', each by the holder's name in Vietnamese order, then kind and id. The
+# holder's name is on another table and a province's funds are found through two paths (its
+# clubs, its areas), so no index serves this order: the page starts after the cursor
+# instead of reading and dropping the pages before it (docs/performance.md).
+FUND_LIST_KEYS = (
+    SortKey("club_owned"),
+    SortKey("holder", collated=True),
+    SortKey("kind"),
+    SortKey("id"),
+)
+
+
 @login_required
 def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every fund in the user's scope with its balance."""
-    qs = selectors.fund_list(viewer=request.user).order_by(
-        *by_name("owner_area__name", "club__name"), "kind"
-    )
+    qs = selectors.fund_list(viewer=request.user)
     if term := search_term(request):
         qs = qs.filter(club__search_name__contains=term) | qs.filter(
             owner_area__search_name__contains=term
         )
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
+    qs = qs.annotate(
+        club_owned=Case(When(club__isnull=True, then=Value(0)), default=Value(1)),
+        holder=Coalesce("owner_area__name", "club__name"),
+    )
+    page = keyset_page(request, qs, keys=FUND_LIST_KEYS, name="funds:fund_list")
     return render(
         request,
         "funds/fund_list.html",
-        {"page_obj": paginate(request, qs), "title": _("Funds"), "kinds": Fund.Kind.choices},
+        {"page_obj": page, "title": _("Funds"), "kinds": Fund.Kind.choices},
     )
 
 
@@ -607,6 +629,26 @@ def _year_month(request: AuthenticatedHttpRequest) -> tuple[int, int]:
     return year, month
 
 
+# The boxes of the quick entry: ``m<member id>``.
+_DUES_BOX = re.compile(r"m(\d{1,12})")
+
+
+def _kept_offline(request: AuthenticatedHttpRequest, club: Club) -> bool:
+    """The leader's own club's dues pages are kept on the leader's phone (docs/offline.md);
+    staff, viewers and other clubs' pages never are."""
+    user = request.user
+    return user.role == Role.CLUB_LEADER and user.club_id == club.pk
+
+
+def _offline_page(
+    request: AuthenticatedHttpRequest, response: HttpResponse, kept: bool
+) -> HttpResponse:
+    if kept:
+        # Whose copy this is: the service worker keeps it in that leader's cache only.
+        response["X-ISHC-User"] = str(request.user.pk)
+    return response
+
+
 @login_required
 def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     """Members × months of one year, and who has not paid for the chosen month."""
@@ -615,6 +657,7 @@ def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     from members.models import Member
 
     unpaid = selectors.unpaid_members(club=club, year=year, month=month)
+    kept = _kept_offline(request, club)
     ctx: dict[str, Any] = {
         "club": club,
         "year": year,
@@ -634,48 +677,102 @@ def dues(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
     ctx["rows"] = selectors.dues_grid(club=club, year=year, members=list(page.object_list))
     ctx["unpaid"] = list(unpaid)
     ctx["unpaid_count"] = len(ctx["unpaid"])
-    return render(request, "funds/dues.html", ctx)
+    return _offline_page(request, render(request, "funds/dues.html", ctx), kept)
+
+
+def _dues_form(
+    request: AuthenticatedHttpRequest, club: Club, year: int, month: int
+) -> tuple[DuesForm, int | None]:
+    """The quick entry's form, and the usual amount (the last one recorded).
+
+    Drawn: a box per member who has not paid. Posted (from the page or, perhaps long after,
+    from a phone): the same boxes, plus the boxes sent for members of the club who have paid
+    meanwhile or left, so that each of those is refused beside its row."""
+    from members.models import Member
+
+    members = list(selectors.unpaid_members(club=club, year=year, month=month))
+    last = Contribution.objects.filter(club=club).order_by("-year", "-month", "-pk").first()
+    usual = last.amount if last else None
+    if request.method != "POST":
+        # The boxes start empty: a member is recorded as paid only when the leader says so,
+        # box by box, or for everyone at once with the "everyone has paid" button.
+        return DuesForm(None, members=members, default=None), usual
+    sent = {
+        int(found.group(1))
+        for name in request.POST
+        if (found := _DUES_BOX.fullmatch(name)) and request.POST.get(name, "").strip()
+    }
+    others = list(
+        Member.objects.filter(club=club, pk__in=sent - {m.pk for m in members}).order_by(
+            *by_name("full_name"), "pk"
+        )
+    )
+    paid = Contribution.objects.filter(
+        club=club, year=year, month=month, member__in=others
+    ).select_related("entry__created_by")
+    form = DuesForm(
+        request.POST,
+        members=members + others,
+        default=None,
+        paid={c.member_id: c for c in paid},
+        on_register=month_bounds(year, month)[1],
+    )
+    return form, usual
+
+
+def _dues_save(
+    request: AuthenticatedHttpRequest,
+    club: Club,
+    year: int,
+    month: int,
+    form: DuesForm,
+    usual: int | None,
+) -> HttpResponse:
+    """Record a valid quick entry once per form key (a repeat answers like the first post);
+    a refusal of the service raises ``ValidationError``."""
+    amounts = form.amounts()
+    if "all_paid" in request.POST and usual:
+        amounts = {m: amounts.get(m, usual) for m in form.members if m.pk not in form.paid}
+
+    def save() -> list[Contribution]:
+        # Checked inside ``once``: a repeat finds every member paid and no box to fill.
+        if not amounts:
+            raise FundsError(_("Enter at least one amount."))
+        return services.dues_record(
+            club=club,
+            year=year,
+            month=month,
+            amounts=amounts,
+            on=form.cleaned_data["date"],
+            by=request.user,
+        )
+
+    return once(
+        request,
+        save=save,
+        success=lambda rows: _("Dues recorded for %(n)s members.") % {"n": len(rows)},
+        next_url=f"{reverse('funds:dues', args=[club.pk])}?year={year}&month={month}",
+    )
 
 
 @login_required
 def dues_record(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse:
-    """Quick entry at the meeting: one box per member who has not paid this month."""
+    """Quick entry at the meeting: one box per member who has not paid this month. On the
+    leader's phone it works with no signal too (``static/js/offline.js``, ``dues_sync``)."""
     club = _club(request, club_id, write=True)
     year, month = _year_month(request)
-    members = list(selectors.unpaid_members(club=club, year=year, month=month))
-    last = Contribution.objects.filter(club=club).order_by("-year", "-month", "-pk").first()
-    usual = last.amount if last else None
-    # The boxes start empty: a member is recorded as paid only when the leader says so, box by
-    # box, or for everyone at once with the "everyone has paid" button, tapped on purpose.
-    form = DuesForm(request.POST or None, members=members, default=None)
+    # A repeat of a quick entry already recorded (a double tap, a resend) is answered like
+    # the first post before its boxes are checked: they would all be "already recorded" now.
+    if (first := repeat_answer(request)) is not None:
+        return first
+    form, usual = _dues_form(request, club, year, month)
     if request.method == "POST" and form.is_valid():
-        amounts = form.amounts()
-        if "all_paid" in request.POST and usual:
-            amounts = {m: amounts.get(m, usual) for m in members}
-
-        def save() -> list[Contribution]:
-            # Checked inside ``once``: a repeat finds every member paid and no box to fill.
-            if not amounts:
-                raise FundsError(_("Enter at least one amount."))
-            return services.dues_record(
-                club=club,
-                year=year,
-                month=month,
-                amounts=amounts,
-                on=form.cleaned_data["date"],
-                by=request.user,
-            )
-
         try:
-            return once(
-                request,
-                save=save,
-                success=lambda rows: _("Dues recorded for %(n)s members.") % {"n": len(rows)},
-                next_url=f"{reverse('funds:dues', args=[club.pk])}?year={year}&month={month}",
-            )
+            return _dues_save(request, club, year, month, form, usual)
         except ValidationError as exc:
             errors_to_form(form, exc)
-    return render(
+    kept = _kept_offline(request, club)
+    response = render(
         request,
         "funds/dues_record.html",
         {
@@ -684,9 +781,76 @@ def dues_record(request: AuthenticatedHttpRequest, club_id: int) -> HttpResponse
             "year": year,
             "month": month,
             "usual": usual,
+            "offline": kept,
+            "offline_texts": _dues_texts() if kept else None,
             "title": _("Dues for %(month)s") % {"month": f"{month:02d}/{year}"},
         },
     )
+    return _offline_page(request, response, kept)
+
+
+@login_required
+@require_POST
+def dues_sync(request: AuthenticatedHttpRequest, club_id: int) -> JsonResponse:
+    """The quick entry sent from a phone (``static/js/offline.js``), perhaps long after it
+    was filled with no signal: the same form, checks and write as ``dues_record``, once per
+    key made on the phone, answered in JSON: ``sent``, or ``refused`` with the errors beside
+    their rows and, for a member whose dues were recorded meanwhile, what the server holds."""
+    club = _club(request, club_id, write=True)
+    year, month = _year_month(request)
+    if (first := repeat_answer(request)) is not None:  # sent before: the first answer
+        return JsonResponse({"state": "sent", "url": first["Location"]})
+    form, usual = _dues_form(request, club, year, month)
+    if form.is_valid():
+        try:
+            answer = _dues_save(request, club, year, month, form, usual)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return JsonResponse({"state": "sent", "url": answer["Location"]})
+    server = {
+        f"m{c.member_id}": {
+            "amount": thousands(c.amount) + " ₫",
+            "day": _dmy(c.entry.date),
+            "who": c.entry.created_by.get_full_name() if c.entry.created_by else "",
+        }
+        for c in form.paid.values()
+    }
+    errors = {name: list(texts) for name, texts in form.errors.items() if name != "__all__"}
+    return JsonResponse(
+        {
+            "state": "refused",
+            "errors": errors,
+            "general": list(form.non_field_errors()),
+            "server": server,
+        },
+        status=422,
+    )
+
+
+def _dues_texts() -> dict[str, str]:
+    """What ``offline.js`` says on the quick entry, in the user's language (the states are
+    the record sheet's: ``month.offline.sheet_texts``)."""
+    return {
+        "draft": _("Saved on this phone — not sent"),
+        "sending": _("Sending…"),
+        "sent": _("Sent at %(time)s"),
+        "error": _("Error — needs fixing"),
+        "restored": _("Restored from this phone: changed at %(time)s, not sent yet."),
+        "queued": _("No signal: the dues are kept on this phone and sent as soon as there is one."),
+        "login": _(
+            "You are signed out: sign in again, then press “Send again”. The dues stay on "
+            "this phone."
+        ),
+        "failed": _(
+            "The server could not take the dues (%(status)s). They stay on this phone: "
+            "try again later."
+        ),
+        "refused": _("Please correct the rows marked in red; nothing was saved."),
+        "mine": _("On this phone"),
+        "theirs": _("On the server"),
+        "keep_theirs": _("Take the server's"),
+    }
 
 
 # --- loans ---------------------------------------------------------------------------------

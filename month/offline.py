@@ -7,8 +7,9 @@ checks when a sheet saved on the phone arrives later (docs/offline.md).
 - ``server_values``: what the server holds for each member, sent back with a conflict so the
   phone can show both versions side by side.
 - ``service_worker``, ``manifest``, ``offline_state``: the installable app for club leaders
-  (``/sw.js`` at the site's root, ``/manifest.webmanifest``) and the list of sheets a leader's
-  phone keeps (the leader's own club only: the last month and the next two).
+  (``/sw.js`` at the site's root, ``/manifest.webmanifest``) and the list of pages a leader's
+  phone keeps (the leader's own club only: the sheets of the last month and the next two, the
+  dues grid and the dues quick entry of this month and the last).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from django.views.decorators.http import require_GET
 from accounts import scoping
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
-from config.months import first_day, last_day, shift, ym_of_date
+from config.months import first_day, last_day, shift, split, ym_of_date
 from month.models import Attendance, Meeting
 from month.readings import (
     DIASTOLIC_RANGE,
@@ -234,6 +235,12 @@ def _shell_version(debug: bool) -> str:
     return digest.hexdigest()[:12]
 
 
+# The pages a leader's phone keeps and opens with no signal (``sheet_urls``, ``dues_urls``).
+KEPT_PATTERN = r"^/(meetings/\d+/record|clubs/\d+/dues(/record)?)/$"
+# What the service worker runs to send the waiting drafts itself (Background Sync).
+SENDER = ("vendor/dexie/dexie.min.js", "js/offline.js")
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """``/sw.js``: the service worker, served from the root so that its scope is the site."""
@@ -245,7 +252,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": _shell_version(settings.DEBUG),
             "shell": json.dumps(shell),
-            "sheet_pattern": r"^/meetings/\d+/record/$",
+            "kept_pattern": KEPT_PATTERN,
+            "sender": json.dumps([staticfiles_storage.url(path) for path in SENDER]),
         },
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -299,11 +307,27 @@ def sheet_urls(user: User, today: datetime.date | None = None) -> list[str]:
     return [reverse("month:meeting_record", args=[pk]) for pk in meetings]
 
 
+def dues_urls(user: User, today: datetime.date | None = None) -> list[str]:
+    """The dues pages a leader's phone keeps, of the leader's own club only: the grid, and the
+    quick entry taken at the meeting for this month (as the grid links to it, and as the
+    plain address opens it) and for last month (a meeting early in the month collects it)."""
+    if not is_offline_user(user) or user.club_id is None:
+        return []
+    this_month = ym_of_date(today or timezone.localdate())
+    record = reverse("funds:dues_record", args=[user.club_id])
+    months = [split(this_month), split(shift(this_month, -1))]
+    return [
+        reverse("funds:dues", args=[user.club_id]),
+        record,
+        *[f"{record}?year={year}&month={month}" for year, month in months],
+    ]
+
+
 @never_cache
 @login_required
 def offline_state(request: AuthenticatedHttpRequest) -> JsonResponse:
     """What the phone asks before it sends or refreshes what it keeps: who is signed in, a
     fresh CSRF token, the pages to keep."""
-    urls = sheet_urls(request.user)
+    urls = sheet_urls(request.user) + dues_urls(request.user)
     pages = [reverse("home"), *urls] if urls or is_offline_user(request.user) else []
     return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "pages": pages})

@@ -245,5 +245,6 @@ def test_a_leaders_phone_keeps_only_the_clubs_sheets_of_last_month_to_the_month_
     assert state["pages"] == [
         "/",
         *[reverse("month:meeting_record", args=[m.pk]) for m in sorted(kept, key=lambda m: m.date)],
+        *offline.dues_urls(cast.leader, today),  # tests/test_offline_dues.py
     ]
     assert login(cast.commune).get(reverse("month:offline_state")).json()["pages"] == []
