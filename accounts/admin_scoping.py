@@ -37,6 +37,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts import privacy, scoping
+from config.admin_ordering import NameOrderingMixin
 
 if TYPE_CHECKING:
     # The mixins go in front of a ModelAdmin (or django-simple-history's subclass of it) or an
@@ -96,8 +97,9 @@ class _PrivateFieldsMixin(_FieldsBase):
         return _without(super().get_readonly_fields(request, obj), self.hidden_fields(request))
 
 
-class ScopedAdminMixin(_PrivateFieldsMixin, _AdminBase):
-    """Limits an admin's list, object pages and foreign-key choices to the user's scope.
+class ScopedAdminMixin(_PrivateFieldsMixin, NameOrderingMixin, _AdminBase):
+    """Limits an admin's list, object pages and foreign-key choices to the user's scope; its
+    names sort in Vietnamese order (``config.admin_ordering``).
 
     Superusers and administrators see everything; staff users with a province, commune or club
     role see their own; viewers may look but never change, and never at named people.

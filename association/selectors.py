@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -32,6 +33,7 @@ from association.models import (
     AssociationUnit,
     Branch,
     ClubFounding,
+    CommitteeMember,
     CommitteeTerm,
     FoundingPlan,
     MembershipReturn,
@@ -108,11 +110,20 @@ def unit_page(*, unit: AssociationUnit, today: datetime.date | None = None) -> U
     """The unit's committees (the current term and the past ones), branches with their groups
     and clubs, returns and assessments: six queries."""
     today = today or timezone.localdate()
-    terms = list(unit.terms.prefetch_related("seats__member"))
+    # Names in Vietnamese order (the models' own ordering is by the plain column).
+    seats = CommitteeMember.objects.select_related("member").order_by(
+        "position", *by_name("full_name"), "pk"
+    )
+    terms = list(unit.terms.prefetch_related(Prefetch("seats", queryset=seats)))
     current = next((t for t in terms if t.starts_on <= today <= t.ends_on), None)
     past = [t for t in terms if t is not current]
     branches = list(
-        unit.branches.filter(parent__isnull=True).prefetch_related("groups", "clubs")[:300]
+        unit.branches.filter(parent__isnull=True)
+        .prefetch_related(
+            Prefetch("groups", queryset=Branch.objects.order_by(*by_name("name"), "pk")),
+            Prefetch("clubs", queryset=Club.objects.order_by(*by_name("name"), "pk")),
+        )
+        .order_by(*by_name("name"), "pk")[:300]
     )
     returns = list(unit.returns.order_by("-year")[:20])
     assessments = list(unit.assessments.select_related("round").order_by("-round__year")[:20])

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts import scoping
@@ -400,7 +401,7 @@ class CareReceipt(ChoiceLabels, models.Model):
 
     class Source(models.TextChoices):
         # The same values as ``campaigns.CampaignReceipt.Source``.
-        MEMBERS = "members", _("Members")
+        MEMBERS = "members", pgettext_lazy("association", "Members")
         BUSINESSES = "businesses", _("Businesses")
         INDIVIDUALS = "individuals", _("Individuals")
         BUDGET = "budget", _("State budget")

@@ -222,7 +222,7 @@ def document(report: PeriodicReport, reader: Viewer) -> bytes:
     head = doc.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
     upper, unit = issuer(report.area)
-    left.text = f"{upper}\n{unit}\n{_('No.')} {report.number or '…'}"
+    left.text = f"{upper}\n{unit}\n{pgettext('document', 'No.')} {report.number or '…'}"
     right.text = _("SOCIALIST REPUBLIC OF VIETNAM") + "\n" + _("Independence – Freedom – Happiness")
     for cell in (left, right):
         for p in cell.paragraphs:

@@ -17,10 +17,8 @@ Checked here:
 2. a bare msgid from the list of words known to carry several meanings (AMBIGUOUS) without
    a context.
 
-Wordings that differ in the catalogues today without being different meanings ("Tổng" and
-"Tổng cộng") are listed in scripts/msgid_variants.txt: they are not failures, and they are to
-be unified (one wording, then the line removed). A msgid that starts to differ from now on,
-and is not in that list, fails.
+There is no allow-list: two wordings of one meaning ("Tổng" and "Tổng cộng") fail too. Pick
+one and set it in every catalogue that has the msgid; two meanings get a context each.
 
 Usage: scripts/check_msgids.py [PO ...]  (default: every Vietnamese catalogue)
 """
@@ -72,14 +70,6 @@ def entries(path: Path):
         yield context, msgid, msgstr
 
 
-def _known_variants() -> set[str]:
-    path = ROOT / "scripts" / "msgid_variants.txt"
-    if not path.exists():
-        return set()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {line for line in lines if line and not line.startswith("#")}
-
-
 def main(argv: list[str]) -> int:
     paths = [Path(p) for p in argv] or sorted(
         [ROOT / "locale/vi/LC_MESSAGES/django.po", *ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")]
@@ -93,7 +83,6 @@ def main(argv: list[str]) -> int:
                 meanings[(context, msgid)][msgstr.strip()].append(where)
             if not context and msgid in AMBIGUOUS:
                 problems.append(f"{where}: {msgid!r} needs a context (pgettext)")
-    known = _known_variants()
     root = str(ROOT / "locale/vi/LC_MESSAGES/django.po")
     root_rel = "locale/vi/LC_MESSAGES/django.po"
     for (context, msgid), by_text in sorted(meanings.items()):
@@ -101,7 +90,7 @@ def main(argv: list[str]) -> int:
         places = {w for where in by_text.values() for w in where}
         if root in places or root_rel in places:
             continue  # the root catalogue's wording is the one shown
-        if len(by_text) > 1 and label not in known:
+        if len(by_text) > 1:
             said = "; ".join(
                 f"{text!r} in {', '.join(sorted(set(w)))}" for text, w in by_text.items()
             )

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.choices import ChoiceLabels
 from config.text import fold
@@ -44,7 +45,7 @@ class Training(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         UNDER_WAY = "under_way", _("Under way")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("training", "Done")
         CANCELLED = "cancelled", _("Cancelled")
 
     title = models.CharField(_("title"), max_length=300)
@@ -120,7 +121,7 @@ class Trainer(models.Model):
     member of the central association."""
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="trainers")
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=120)
     title = models.CharField(_("title and unit"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
