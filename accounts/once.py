@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import IdempotencyKey
@@ -31,6 +32,22 @@ from config.ui import constraint_refusal, errors_to_form
 T = TypeVar("T")
 
 FIELD = "once_key"
+
+
+def offline_state_texts() -> dict[str, str]:
+    """What ``static/js/offline.js`` says of a draft kept on a phone, the same on every form
+    it keeps (the record sheet, the dues quick entry), in the user's language."""
+    return {
+        "draft": _("Saved on this phone — not sent"),
+        "sending": _("Sending…"),
+        "sent": _("Sent at %(time)s"),
+        "error": _("Error — needs fixing"),
+        "restored": _("Restored from this phone: changed at %(time)s, not sent yet."),
+        "retry": _("Send again"),
+        "mine": _("On this phone"),
+        "theirs": _("On the server"),
+        "keep_theirs": _("Take the server's"),
+    }
 
 
 def new_key() -> str:

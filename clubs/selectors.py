@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet
 
 from accounts import scoping
 from clubs.membership import member_register
-from clubs.models import Area, BoardPosition, Club, ClubStatusChange
+from clubs.models import BoardPosition, Club, ClubStatusChange
 from config.choices import readable
 from config.collation import by_name
 from config.pagination import SortKey
@@ -54,13 +54,6 @@ def club_list(
             register.annotate(qs), target=target, meets=filters["targets"] == "met"
         )
     return qs.order_by(*by_name("name"), "pk")
-
-
-def area_club_list(*, area: Area, viewer: User) -> QuerySet[Club]:
-    """The clubs an area's composition is summed over; their counts come with ``with_counts``
-    once the page is cut."""
-    clubs = member_register().area_clubs(area=area, viewer=viewer)
-    return clubs.select_related("commune").order_by(*by_name("commune__name", "name"), "pk")
 
 
 def with_counts(clubs: Iterable[Club]) -> list[Club]:

@@ -25,7 +25,7 @@ from accounts.confirm import confirm_or_do, is_confirmed
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role
 from accounts.once import form_page as form_page_once
-from accounts.once import once, repeat_answer
+from accounts.once import offline_state_texts, once, repeat_answer
 from accounts.templatetags.ishc import thousands
 from clubs.models import Club
 from config.collation import by_name
@@ -830,13 +830,9 @@ def dues_sync(request: AuthenticatedHttpRequest, club_id: int) -> JsonResponse:
 
 def _dues_texts() -> dict[str, str]:
     """What ``offline.js`` says on the quick entry, in the user's language (the states are
-    the record sheet's: ``month.offline.sheet_texts``)."""
+    every kept form's: ``accounts.once.offline_state_texts``)."""
     return {
-        "draft": _("Saved on this phone — not sent"),
-        "sending": _("Sending…"),
-        "sent": _("Sent at %(time)s"),
-        "error": _("Error — needs fixing"),
-        "restored": _("Restored from this phone: changed at %(time)s, not sent yet."),
+        **offline_state_texts(),
         "queued": _("No signal: the dues are kept on this phone and sent as soon as there is one."),
         "login": _(
             "You are signed out: sign in again, then press “Send again”. The dues stay on "
@@ -847,9 +843,6 @@ def _dues_texts() -> dict[str, str]:
             "try again later."
         ),
         "refused": _("Please correct the rows marked in red; nothing was saved."),
-        "mine": _("On this phone"),
-        "theirs": _("On the server"),
-        "keep_theirs": _("Take the server's"),
     }
 
 

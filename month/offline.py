@@ -37,6 +37,7 @@ from django.views.decorators.http import require_GET
 from accounts import scoping
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
+from accounts.once import offline_state_texts
 from config.months import first_day, last_day, shift, split, ym_of_date
 from month.models import Attendance, Meeting
 from month.readings import (
@@ -159,15 +160,10 @@ def sheet_texts() -> dict[str, str]:
     """What the sheet's scripts say (``meeting_record.js``, ``offline.js``), in the user's
     language; ``%(name)s`` are filled in by the script."""
     return {
-        "draft": _("Saved on this phone — not sent"),
-        "sending": _("Sending…"),
-        "sent": _("Sent at %(time)s"),
-        "error": _("Error — needs fixing"),
-        "restored": _("Restored from this phone: changed at %(time)s, not sent yet."),
+        **offline_state_texts(),
         "queued": _(
             "No signal: the sheet is kept on this phone and is sent as soon as there is one."
         ),
-        "retry": _("Send again"),
         "login": _(
             "You are signed out: sign in again, then press “Send again”. The sheet stays on "
             "this phone."
@@ -178,10 +174,7 @@ def sheet_texts() -> dict[str, str]:
         ),
         "refused": _("Please correct the readings marked in red; nothing was saved."),
         "conflict": _("Two versions of this meeting"),
-        "mine": _("On this phone"),
-        "theirs": _("On the server"),
         "keep_mine": _("Keep this phone's"),
-        "keep_theirs": _("Take the server's"),
         "all_mine": _("This phone's for everyone"),
         "all_theirs": _("The server's for everyone"),
         "choose": _("Choose for each member, then press “Save the meeting” again."),
