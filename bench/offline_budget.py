@@ -10,9 +10,10 @@ included), then every static file the page loads, compressed as WhiteNoise serve
 production (gzip level 9; WhiteNoise also makes Brotli files, smaller still). A later load is
 the page alone: the service worker (``/sw.js``) answers the shell from its cache.
 
-It prints the bytes of each part and an estimate of the time on Chromium's "Slow 3G"
+It prints the bytes of each part and an estimate of the time on WebPageTest's "3G Slow"
 (400 kbit/s down, 400 ms of latency per round trip), counting one round trip per request
-made in sequence (the page, then its files in parallel).
+made in sequence (the page, then its files in parallel). It needs no browser; the times
+measured in Chromium, on DevTools' "Slow 3G" preset too, are ``bench/offline_browser.py``'s.
 """
 
 from __future__ import annotations
