@@ -161,12 +161,30 @@ def pytest_collection_modifyitems(config, items):
     import os
 
     _keep_xdist_groups(config, items)
+    _refuse_stray_browser_params(items)
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _refuse_stray_browser_params(items) -> None:
+    """A test outside tests/browser with an argument named like a Playwright fixture (``page``)
+    is parametrized over the browsers and sorted among the browser tests, after the tests that
+    flush the database: it then runs without the rows the migrations put in. Name it
+    otherwise (``page_no``)."""
+    stray = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+        and "/browser/" not in str(item.fspath)
+    ]
+    if stray:
+        raise pytest.UsageError(
+            "tests outside tests/browser are parametrized over browsers: " + ", ".join(stray)
+        )
 
 
 def _keep_xdist_groups(config, items) -> None:

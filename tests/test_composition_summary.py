@@ -328,13 +328,13 @@ def _page_queries(client, url: str) -> list[str]:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("page", ["", "?page=2"])
-def test_the_composition_page_reads_no_big_table_whole_and_sorts_nothing(cast, login, page):
+@pytest.mark.parametrize("query", ["", "?page=2"])
+def test_the_composition_page_reads_no_big_table_whole_and_sorts_nothing(cast, login, query):
     for i in range(30):
         club = ClubFactory(commune=cast.commune_a2, name=f"CLB Xóm {i:02d}")
         MemberFactory(club=club)
     client = login(cast.province)
-    url = reverse("clubs:area_composition", args=[cast.province_a.pk]) + page
+    url = reverse("clubs:area_composition", args=[cast.province_a.pk]) + query
     client.get(url)  # rows made
     failures = []
     listed = 0

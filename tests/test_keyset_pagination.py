@@ -154,19 +154,19 @@ def test_filters_and_search_are_kept_on_the_next_page(login, many_clubs):
     assert len(rows) == 41  # 40 new clubs and club_a
 
 
-@pytest.mark.parametrize("page", [1, 3])
+@pytest.mark.parametrize("page_no", [1, 3])
 def test_club_list_queries_do_not_grow_with_the_page(
-    login, many_clubs, django_assert_max_num_queries, page
+    login, many_clubs, django_assert_max_num_queries, page_no
 ):
     client = login(many_clubs.province)
     url = CLUBS
-    for _ in range(page - 1):
+    for _ in range(page_no - 1):
         url = f"{CLUBS}?cursor={client.get(url).context['page_obj'].next_cursor}"
     # 1 session, 2 user, 3 the user's area (scoping), 4 composition targets, 5 count,
     # 6 the page of clubs, 7 their composition counts, 8 the commune choices of the filter.
     with django_assert_max_num_queries(8):
         response = client.get(url)
-    assert response.context["page_obj"].number == page
+    assert response.context["page_obj"].number == page_no
 
 
 # --- the report inbox -----------------------------------------------------------------------
@@ -213,19 +213,19 @@ def test_the_inbox_does_not_read_the_reports_figures(login, many_reports):
     assert not [sql for sql in page_sql if '"figures"' in sql or '"narrative"' in sql]
 
 
-@pytest.mark.parametrize("page", [1, 4])
+@pytest.mark.parametrize("page_no", [1, 4])
 def test_inbox_queries_do_not_grow_with_the_page(
-    login, many_reports, django_assert_max_num_queries, page
+    login, many_reports, django_assert_max_num_queries, page_no
 ):
     client = login(many_reports.province)
     url = f"{INBOX}?status=all"
-    for _ in range(page - 1):
+    for _ in range(page_no - 1):
         url = f"{INBOX}?status=all&cursor={client.get(url).context['page_obj'].next_cursor}"
     # 1 session, 2 user, 3 count, 4 the page with clubs and communes, 5-7 the commune
     # choices of the filter (counted twice by the form, then read).
     with django_assert_max_num_queries(7):
         response = client.get(url)
-    assert response.context["page_obj"].number == page
+    assert response.context["page_obj"].number == page_no
 
 
 def test_a_commune_cannot_reach_the_provinces_reports_with_its_cursor(login, many_reports):
@@ -264,9 +264,9 @@ def test_a_figure_list_walks_every_club_once_ties_by_commune_and_name(login, man
     assert [c for _, c in rows] == [c for v in sorted(expected, reverse=True) for c in expected[v]]
 
 
-@pytest.mark.parametrize("page", [1, 3])
+@pytest.mark.parametrize("page_no", [1, 3])
 def test_figure_list_queries_do_not_grow_with_the_page(
-    login, many_clubs, django_assert_max_num_queries, page
+    login, many_clubs, django_assert_max_num_queries, page_no
 ):
     for club in Club.objects.filter(province=many_clubs.province_a):
         MemberFactory(club=club)
@@ -274,12 +274,12 @@ def test_figure_list_queries_do_not_grow_with_the_page(
     client = login(many_clubs.province)
     base = reverse("reports:figure_list", args=["clubs"]) + f"?area={many_clubs.province_a.pk}"
     url = base
-    for _ in range(page - 1):
+    for _ in range(page_no - 1):
         url = f"{base}&cursor={client.get(url).context['page_obj'].next_cursor}"
     # 1 session, 2 user, 3 the area (through the door), 4 count, 5 the page.
     with django_assert_max_num_queries(6):
         response = client.get(url)
-    assert response.context["page_obj"].number == page
+    assert response.context["page_obj"].number == page_no
 
 
 # --- PostgreSQL: a deep page is read from an index, not sorted --------------------------------
@@ -378,18 +378,18 @@ def test_the_fund_list_keeps_its_kind_filter_and_scope_through_the_pages(login, 
     assert {f.club_id for f in response.context["page_obj"].object_list} <= {many_clubs.club_b.pk}
 
 
-@pytest.mark.parametrize("page", [1, 4])
+@pytest.mark.parametrize("page_no", [1, 4])
 def test_fund_list_queries_do_not_grow_with_the_page(
-    login, many_clubs, django_assert_max_num_queries, page
+    login, many_clubs, django_assert_max_num_queries, page_no
 ):
     client = login(many_clubs.province)
     url = FUNDS
-    for _ in range(page - 1):
+    for _ in range(page_no - 1):
         url = f"{FUNDS}?cursor={client.get(url).context['page_obj'].next_cursor}"
     # 1 session, 2 user, 3 count, 4 the page with clubs, communes and areas.
     with django_assert_max_num_queries(5):
         response = client.get(url)
-    assert response.context["page_obj"].number == page
+    assert response.context["page_obj"].number == page_no
 
 
 @pytest.mark.parametrize("url", [f"{INBOX}?status=all", FUNDS, "figure"])
