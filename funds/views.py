@@ -710,12 +710,16 @@ def _dues_form(
     paid = Contribution.objects.filter(
         club=club, year=year, month=month, member__in=others
     ).select_related("entry__created_by")
+    try:
+        month_end: datetime.date | None = month_bounds(year, month)[1]
+    except ValueError:  # not a month: the service (and the database) refuse it
+        month_end = None
     form = DuesForm(
         request.POST,
         members=members + others,
         default=None,
         paid={c.member_id: c for c in paid},
-        on_register=month_bounds(year, month)[1],
+        on_register=month_end,
     )
     return form, usual
 

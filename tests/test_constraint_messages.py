@@ -38,6 +38,7 @@ from reports.models import (
     AreaMonthSummary,
     ClubMonthActivity,
     ClubMonthSummary,
+    ClubYearSummary,
     PeriodicReport,
     SummaryDirty,
 )
@@ -214,6 +215,16 @@ CASES = {
     # reports
     "club_month_summary_unique": lambda c: _copy(_summary(c)),
     "club_month_activity_unique": lambda c: _copy(_activity_sum(c)),
+    "club_year_summary_unique": lambda c: _copy(
+        ClubYearSummary.objects.create(
+            club=c.club_a,
+            commune=c.commune_a1,
+            province=c.province_a,
+            year=2024,
+            first_ym=202401,
+            stock_ym=202412,
+        )
+    ),
     "area_month_summary_unique": lambda c: _copy(
         AreaMonthSummary.objects.create(area=c.commune_a1, ym=202405)
     ),
