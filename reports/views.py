@@ -222,6 +222,13 @@ def _dashboard_context(
             )
         ),
         "dashboard_key": _dashboard_key(request, area, period)[0],
+        "sections_key": pagecache.dashboard_key(
+            area.pk if area else "",
+            period.today.isoformat(),
+            get_language(),
+            scoping.is_province_role(request.user),
+            privacy.PageAccess(request.user).people,
+        )[0],
         "dashboard_cache_seconds": settings.ISHC_DASHBOARD_CACHE_SECONDS,
         "period_choices": periods.choices(period.today),
         "area_param": area.pk if area else "",
