@@ -4,11 +4,14 @@ the project's own CSS (issue 20, item 6: the sheet usable sooner on a slow netwo
     .venv/bin/python -m bench.critical_css          # writes the file
     .venv/bin/python -m bench.critical_css --check  # exit 1 if the file misses a rule
 
-The sheet page (``templates/month/meeting_record.html``) loads this one file in its head,
-instead of Bootstrap, ``app.css`` and ``meeting-record.css``, and those three at the end of
-the page, where they no longer hold back the first paint. The file is every rule of
-Bootstrap whose classes all appear in the sheet's templates and scripts (``SOURCES``), then
-the whole of ``app.css`` and ``meeting-record.css``. The three full files come after it, in
+The sheet page (``templates/month/meeting_record.html``) has this one stylesheet in its head
+(inside the page on a phone that does not hold the file yet, linked once it does:
+``month/templatetags/sheet_styles.py``), instead of Bootstrap, ``app.css`` and
+``meeting-record.css``, and those three at the end of the page, where they no longer hold
+back the first paint. The file is every rule of Bootstrap whose classes all appear in the
+sheet's templates and rows (``SOURCES``), less what a first paint never shows
+(``NOT_PAINTED``) and the custom properties no kept rule reads, then the whole of ``app.css``
+and ``meeting-record.css``. The three full files come after it, in
 today's order, so the sheet ends with the very cascade it always had: the first file only
 lets the browser paint the same page before they arrive.
 ``tests/test_offline_budget.py`` fails when the file misses a rule it should have (a class
@@ -88,10 +91,36 @@ def split_selectors(prelude: str) -> list[str]:
     return [*out, prelude[start:]]
 
 
+# Nothing the first paint of the sheet shows: the dark theme, a pointer over an element (a
+# phone has none), an element being pressed or focused (the browser's own focus ring shows
+# meanwhile), file inputs (the sheet has none). The full files bring them a moment later.
+NOT_PAINTED = re.compile(
+    r"data-bs-theme=dark|:hover|:focus|:active|file-selector-button|file-upload-button"
+)
+CUSTOM_PROPERTY = re.compile(r"(?<=[{;])(--[-\w]+):[^;{}]*(?:;|(?=}))")
+VAR = re.compile(r"var\(\s*(--[-\w]+)")
+
+
 def keep_selector(selector: str, used: set[str]) -> bool:
-    if "data-bs-theme=dark" in selector:
+    if NOT_PAINTED.search(selector):
         return False
     return all(name in used for name in CLASS.findall(selector))
+
+
+def without_unused_properties(css: str, sources: str) -> str:
+    """Drops the declarations of custom properties (``--bs-…``) that no rule kept (nor a style
+    attribute of the sources) reads with ``var()``: most of Bootstrap's ``:root``."""
+    while True:
+        read = set(VAR.findall(css + sources))
+
+        def unless_unread(match: re.Match[str], read: set[str] = read) -> str:
+            return match.group(0) if match.group(1) in read else ""
+
+        kept = CUSTOM_PROPERTY.sub(unless_unread, css)
+        kept = kept.replace(";}", "}")
+        if kept == css:
+            return css
+        css = kept
 
 
 def subset(css: str, used: set[str]) -> str:
@@ -110,11 +139,12 @@ def subset(css: str, used: set[str]) -> str:
     return "".join(parts)
 
 
+def sources_text() -> str:
+    return "\n".join((ROOT / source).read_text(encoding="utf-8") for source in SOURCES)
+
+
 def used_words() -> set[str]:
-    words: set[str] = set()
-    for source in SOURCES:
-        words.update(WORD.findall((ROOT / source).read_text(encoding="utf-8")))
-    return words
+    return set(WORD.findall(sources_text()))
 
 
 def build() -> str:
@@ -124,7 +154,8 @@ def build() -> str:
     own = re.sub(r"/\*.*?\*/", "", own, flags=re.S)
     own = "\n".join(line.strip() for line in own.splitlines() if line.strip())
     header = HEADER.format(version=version.group(1) if version else "?")
-    return f"{header}{subset(bootstrap, used_words())}\n{own}\n"
+    kept = without_unused_properties(subset(bootstrap, used_words()), own + sources_text())
+    return f"{header}{kept}\n{own}\n"
 
 
 def rules(css: str) -> set[str]:

@@ -25,8 +25,10 @@ new tab of the same context (HTTP cache and service worker warm). For each it re
 - bytes transferred: the sum of CDP ``Network.loadingFinished`` ``encodedDataLength`` (what
   came over the wire, compressed, headers included) of the page's requests until its load
   event and of its service worker's (installing the shell; a later load's page is fetched by
-  the service worker, network first), the budget's figure; and apart, what the page fetches
-  after its load event (the leader's other pages, kept for use with no signal);
+  the service worker, network first), the budget's figure, which also counts the sheet's
+  first stylesheet when the page fetches it after its load event (it came inside the page;
+  the file is for the later loads); and apart, what the page fetches after its load event
+  (the leader's other pages, kept for use with no signal);
 - FCP: the browser's ``first-contentful-paint`` entry;
 - usable: the first animation frame (``requestAnimationFrame``, which does not run while
   render-blocking files are missing) in which the first member's first attendance button
@@ -47,6 +49,7 @@ import datetime
 import importlib
 import json
 import os
+import secrets
 import signal
 import socket
 import statistics
@@ -70,6 +73,7 @@ PROFILES = {
     "devtools-slow-3g": (2000, 500 * 1000 / 8 * 0.8, 500 * 1000 / 8 * 0.8),
     "wpt-3g-slow": (400, 400 * 1000 / 8, 400 * 1000 / 8),
 }
+FIRST_STYLES = "/css/record-sheet-critical."
 CLUB_NAME = "CLB LTH Bản Đo (đo tải)"
 LEADER = "bench-offline-leader"
 
@@ -185,6 +189,10 @@ class Wire:
 
     def on_sent(self, source: str, event: dict[str, Any]) -> None:
         part = source if source != "page" else ("after load" if self.loaded else "sheet")
+        if part == "after load" and FIRST_STYLES in event["request"]["url"]:
+            # The first stylesheet, fetched after the load event when it came inside the page
+            # (for the later loads): part of the first load's cost, counted in the budget.
+            part = "sheet"
         self.sent[(source, event["requestId"])] = (part, event["request"]["url"])
 
     def on_finished(self, source: str, event: dict[str, Any]) -> None:
@@ -287,8 +295,12 @@ def open_sheet(browser: Any, context: Any, host: str, url: str, profile: str) ->
 
 def measure(browser: Any, host: str, plan: dict[str, Any], profile: str) -> dict[str, Any]:
     context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="allow")
+    # Signed in as on a phone: the session, and the CSRF cookie the login form left.
     context.add_cookies(
-        [{"name": "sessionid", "value": plan["session"], "url": host, "httpOnly": True}]
+        [
+            {"name": "sessionid", "value": plan["session"], "url": host, "httpOnly": True},
+            {"name": "csrftoken", "value": secrets.token_hex(16), "url": host},
+        ]
     )
     try:
         first = open_sheet(browser, context, host, plan["url"], profile)

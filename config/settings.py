@@ -4,6 +4,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -359,13 +360,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Scripts only from our own static files (no inline script, no eval). Styles: files, plus
 # style attributes (computed widths and heights); browsers that know style-src-elem refuse
-# inline <style> elements too. data: images are Bootstrap's form icons.
+# inline <style> elements too, except one carrying the response's nonce: the record sheet's
+# first stylesheet on a phone that does not hold the file yet (month/templatetags/
+# sheet_styles.py; the nonce is in the header only of a response that used it). data: images
+# are Bootstrap's form icons.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "style-src-elem": ["'self'"],
+        "style-src-elem": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

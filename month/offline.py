@@ -58,6 +58,7 @@ SHELL = (
     "vendor/dexie/dexie.min.js",
     "css/app.css",
     "css/meeting-record.css",
+    "css/record-sheet-critical.css",
     "js/app.js",
     "js/once.js",
     "js/offline.js",
@@ -226,6 +227,30 @@ def _shell_version(debug: bool) -> str:
                 with open(found, "rb") as handle:
                     digest.update(handle.read())
     return digest.hexdigest()[:12]
+
+
+# The record sheet's first stylesheet (made by bench/critical_css.py). A phone that does not
+# hold it yet gets it inside the page (one request less on a slow network); the cookie, set by
+# static/js/offline.js once the file itself is in the phone's cache, says which version it
+# holds: from then on the page links the file (docs/offline.md, "Budget and compression").
+FIRST_STYLES = "css/record-sheet-critical.css"
+FIRST_STYLES_COOKIE = "ishc_sheet_css"
+
+
+@lru_cache(maxsize=1)
+def first_styles() -> tuple[str, str, str] | None:
+    """``(css, url, key)`` of the sheet's first stylesheet, read once; ``key`` changes with
+    the file's content. ``None`` if the file is missing or could not sit inside a page."""
+    found = finders.find(FIRST_STYLES)
+    if not found or not isinstance(found, str):
+        return None
+    with open(found, "rb") as handle:
+        data = handle.read()
+    css = data.decode("utf-8")
+    if "</" in css:
+        return None
+    key = hashlib.sha256(data).hexdigest()[:16]
+    return css, staticfiles_storage.url(FIRST_STYLES), key
 
 
 # The pages a leader's phone keeps and opens with no signal (``sheet_urls``, ``dues_urls``).

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from month import offline
 from tests.factories import MemberFactory
 from tests.factories_month import HealthCheckFactory, MeetingFactory
 
@@ -39,7 +40,7 @@ def test_the_login_page_forbids_inline_scripts_and_framing(client):
 
 def test_styles_come_from_files_style_attributes_are_allowed(client):
     policy = directives(client.get(reverse("login")))
-    assert policy["style-src-elem"] == ["'self'"]  # no inline <style> elements
+    assert policy["style-src-elem"] == ["'self'"]  # no inline <style> elements (no nonce)
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]  # computed widths, heights
     assert "data:" in policy["img-src"]  # Bootstrap's form icons
 
@@ -96,7 +97,70 @@ def test_pages_that_had_inline_scripts_now_load_them_from_files(cast, login):
         html = client.get(url).text
         assert f'src="{settings.STATIC_URL}{script}"' in html, url
         assert f'src="{settings.STATIC_URL}js/app.js"' in html, url
-        assert inline_code(html) == [], url
+        # The sheet's first stylesheet, inside the page on a first visit, carries the nonce
+        # (test_the_sheets_first_styles_are_inline_only_with_the_nonce).
+        assert inline_code(NONCED_STYLE.sub("", html)) == [], url
+
+
+NONCED_STYLE = re.compile(r'<style nonce="[^"]+" data-first-styles=[^>]*>[^<]*</style>')
+
+
+def sheet_and_others(cast):
+    member = MemberFactory(
+        club=cast.club_a, consent_on=datetime.date(2024, 1, 10), consent_method="paper"
+    )
+    meeting = MeetingFactory(club=cast.club_a)
+    return reverse("month:meeting_record", args=[meeting.pk]), [
+        "/",
+        reverse("members:member_detail", args=[member.pk]),
+        reverse("month:meeting_detail", args=[meeting.pk]),
+    ]
+
+
+def test_the_sheets_first_styles_are_inline_only_with_the_nonce(cast, login):
+    """A phone that does not hold the sheet's first stylesheet gets it inside the page, in the
+    one <style> element the response's nonce allows; never 'unsafe-inline'."""
+    sheet, _others = sheet_and_others(cast)
+    client = login(cast.leader)
+    first = client.get(sheet)
+    policy = directives(first)
+    nonces = [v for v in policy["style-src-elem"] if v.startswith("'nonce-")]
+    assert policy["style-src-elem"][0] == "'self'" and len(nonces) == 1
+    assert "'unsafe-inline'" not in policy["style-src-elem"]
+    assert policy["script-src"] == ["'self'"]  # the nonce allows no script
+    html = first.text
+    styles = re.findall(r"<style\b[^>]*>", html)
+    nonce = nonces[0].removeprefix("'nonce-").removesuffix("'")
+    assert len(styles) == 1 and f'nonce="{nonce}"' in styles[0]
+    assert f'data-key="{offline.first_styles()[2]}"' in styles[0]
+    assert NONCED_STYLE.search(html) and 'href="/static/css/record-sheet-critical' not in html
+    # Another response, another nonce.
+    assert directives(client.get(sheet))["style-src-elem"] != policy["style-src-elem"]
+
+
+def test_a_phone_holding_the_file_gets_it_linked_and_no_nonce(cast, login):
+    sheet, _others = sheet_and_others(cast)
+    client = login(cast.leader)
+    client.cookies[offline.FIRST_STYLES_COOKIE] = offline.first_styles()[2]
+    answer = client.get(sheet)
+    assert directives(answer)["style-src-elem"] == ["'self'"]
+    assert STYLE_ELEMENT.findall(answer.text) == []
+    assert f'<link rel="stylesheet" href="{settings.STATIC_URL}css/record-sheet-critical' in (
+        answer.text
+    )
+    # A cookie naming an older version of the file: the current one comes inside the page.
+    client.cookies[offline.FIRST_STYLES_COOKIE] = "0123456789abcdef"
+    assert STYLE_ELEMENT.findall(client.get(sheet).text) != []
+
+
+def test_no_other_page_has_a_style_element_or_a_nonce(cast, login):
+    _sheet, others = sheet_and_others(cast)
+    client = login(cast.leader)
+    for url in others:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert directives(answer)["style-src-elem"] == ["'self'"], url
+        assert inline_code(answer.text) == [], url
 
 
 def test_the_static_files_referenced_exist():

@@ -176,6 +176,36 @@
   var user = (script && script.getAttribute("data-user")) || "";
   var META = "ishc-meta", USER_KEY = "/__offline/user", KEEP_HOURS = 6, SYNC_TAG = "ishc-send";
   var hasCaches = "caches" in window;
+  // A page that came through the service worker was kept by it on the way (network first).
+  var cameThroughWorker = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
+
+  // The record sheet's first stylesheet came inside the page (month/templatetags/
+  // sheet_styles.py) because this phone did not hold the file. Once the page has loaded (not
+  // to compete with its own files), fetch the file itself into the phone's cache (the service
+  // worker also keeps it with the shell) and say which version it holds with a cookie: the
+  // next sheet links the file instead of carrying it.
+  function keepFirstStyles() {
+    var inline = document.querySelector("style[data-first-styles]");
+    if (!inline || !window.fetch) {
+      return;
+    }
+    fetch(inline.getAttribute("data-first-styles"), { credentials: "same-origin" }).then(function (answer) {
+      return answer.ok ? answer.text().then(function () {
+        document.cookie = "ishc_sheet_css=" + inline.getAttribute("data-key") + "; path=/; max-age=2592000; samesite=lax" +
+          (window.location.protocol === "https:" ? "; secure" : "");
+      }) : null;
+    }).catch(function () {});
+  }
+  // For a club leader, after the pages kept for no signal: a new cookie would make the
+  // browser's copy of this page (kept by cookie) useless to them.
+  var pagesKept = Promise.resolve();
+  if (document.readyState === "complete") {
+    keepFirstStyles();
+  } else {
+    window.addEventListener("load", function () {
+      pagesKept.then(keepFirstStyles);
+    });
+  }
 
   function setUser(id) {
     if (!hasCaches) {
@@ -250,15 +280,31 @@
       return caches.open("ishc-pages-" + user).then(function (cache) {
         return cache.keys().then(function (old) {
           var wanted = state.pages;
+          var here = window.location.pathname + window.location.search;
           var drops = old.filter(function (request) {
             var url = new URL(request.url);
             return wanted.indexOf(url.pathname + url.search) === -1;
           }).map(function (request) { return cache.delete(request); });
-          var puts = wanted.map(function (path) {
-            return fetch(path, { credentials: "same-origin" }).then(function (answer) {
+          function get(path) {
+            var how = { credentials: "same-origin" };
+            if (path === here) {
+              how.cache = "force-cache";  // just loaded: the browser's cache holds it
+            }
+            return fetch(path, how).then(function (answer) {
               if (answer.ok && !answer.redirected) {
                 return cache.put(path, answer);
               }
+            });
+          }
+          // The page in sight was just loaded: not downloaded a second time. Through the
+          // service worker, it was kept on the way (network first); otherwise the browser's
+          // cache gives it.
+          var puts = wanted.map(function (path) {
+            if (path !== here || !cameThroughWorker) {
+              return get(path);
+            }
+            return cache.match(path).then(function (hit) {
+              return hit ? null : get(path);
             });
           });
           return Promise.all(drops.concat(puts));
@@ -873,5 +919,5 @@
   window.addEventListener("online", function () {
     sending.sendWaiting().then(function () { return keepPages(false); });
   });
-  sending.sendWaiting().then(function () { return keepPages(false); });
+  pagesKept = sending.sendWaiting().then(function () { return keepPages(false); });
 })(self);

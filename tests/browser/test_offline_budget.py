@@ -3,8 +3,10 @@ back its first paint (issue 20, item 6; the timed measurement on "Slow 3G" is
 ``bench/offline_browser.py``, figures in docs/performance.md).
 
 Seconds are not asserted here (a busy machine cannot fail a build); bytes and the order of
-loading are: ≤ 150 KB compressed on a first load, ≤ 20 KB on a later one, and nothing blocks
-the first paint but the sheet's small first stylesheet."""
+loading are: ≤ 150 KB compressed on a first load (with the first stylesheet inside the page
+and the file fetched after it for the later loads), ≤ 20 KB on a later one, nothing blocks the
+first paint of a first load, and only the small first stylesheet on a later one. The first
+stylesheet alone paints the sheet exactly as the full files do."""
 
 import datetime
 import gzip
@@ -22,8 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONSENT = {"consent_on": datetime.date(2024, 1, 10), "consent_method": "paper"}
 FIRST_LOAD_BUDGET = 150 * 1024
 LATER_LOAD_BUDGET = 20 * 1024
-# The only files allowed to hold back the sheet's first paint.
+# The only file allowed to hold back the sheet's first paint (on a later load).
 RENDER_BLOCKING_ALLOWED = {"record-sheet-critical"}
+HOLDS_FIRST_STYLES = "document.cookie.indexOf('ishc_sheet_css=') !== -1"
 
 
 def packed(url: str, body: bytes) -> int:
@@ -109,7 +112,14 @@ def test_the_70_member_sheet_fits_its_budget_and_paints_with_one_small_styleshee
     transfers.cdp.send("Network.setBypassServiceWorker", {"bypass": True})
     transfers.reset()
     page.goto(url)
+    # The first stylesheet came inside the page; the file follows after the load event, for
+    # the later loads (counted: it is part of the first load's cost).
+    for _ in range(300):  # polled from outside: the CSP forbids Playwright's eval
+        if page.evaluate(HOLDS_FIRST_STYLES):
+            break
+        page.wait_for_timeout(100)
     first = transfers.over_the_wire()
+    assert any("record-sheet-critical" in u for u in first), first
     first[f"{live_server.url}/sw.js"] = packed(
         "sw.js", page.request.get(f"{live_server.url}/sw.js").body()
     )
@@ -120,13 +130,12 @@ def test_the_70_member_sheet_fits_its_budget_and_paints_with_one_small_styleshee
         "performance.getEntriesByType('resource')"
         ".filter(e => e.renderBlockingStatus === 'blocking').map(e => e.name)"
     )
-    assert blocking and all(any(name in u for name in RENDER_BLOCKING_ALLOWED) for u in blocking), (
-        blocking
-    )
+    assert blocking == [], blocking
     head = page.evaluate(
-        "[...document.head.querySelectorAll('link[rel=stylesheet], script')].map(e => e.outerHTML)"
+        "[...document.head.querySelectorAll('link[rel=stylesheet], script, style')]"
+        ".map(e => e.tagName + ' ' + (e.getAttribute('data-first-styles') || e.href || ''))"
     )
-    assert len(head) == 1 and "record-sheet-critical" in head[0], head
+    assert len(head) == 1 and head[0].startswith("STYLE ") and "record-sheet-critical" in head[0]
     # The full stylesheets still come, after the sheet, in the order every page has them.
     late = page.evaluate(
         "[...document.body.querySelectorAll('link[rel=stylesheet]')].map(e => e.href)"
@@ -151,3 +160,55 @@ def test_the_70_member_sheet_fits_its_budget_and_paints_with_one_small_styleshee
     later = transfers.over_the_wire(later=True)
     assert any("/meetings/" in u for u in later), later
     assert sum(later.values()) <= LATER_LOAD_BUDGET, sorted(later.items(), key=lambda i: -i[1])
+    # The phone holds the file now: the page links it and carries no <style>.
+    head = page.evaluate(
+        "[...document.head.querySelectorAll('link[rel=stylesheet], script, style')]"
+        ".map(e => e.tagName + ' ' + (e.href || ''))"
+    )
+    assert len(head) == 1 and head[0].startswith("LINK ") and "record-sheet-critical" in head[0]
+
+
+def full_page(page, url: str, late_styles: bool) -> bytes:
+    """The sheet as it first paints (scripts off in this context): with the full stylesheets
+    or without them."""
+    late = ("bootstrap.min.css", "/css/app.css", "/css/meeting-record.css")
+    host = urlparse(url).netloc
+
+    def route(route):
+        parsed = urlparse(route.request.url)
+        if parsed.netloc != host or (not late_styles and parsed.path.endswith(late)):
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", route)
+    page.goto(url)
+    page.unroute("**/*", route)
+    return page.screenshot(full_page=True)
+
+
+def test_the_first_stylesheet_alone_paints_the_sheet_as_the_full_files_do_at_360px(
+    page, browser, live_server, cast, browser_login
+):
+    for i in range(6):
+        MemberFactory(club=cast.club_a, full_name=f"Lò Thị Thành Viên Số {i:02d}", **CONSENT)
+    MemberFactory(club=cast.club_a, full_name="Quàng Văn Chưa Đồng Ý")  # no consent
+    meeting = MeetingFactory(club=cast.club_a, date=timezone.localdate())
+    url = f"{live_server.url}/meetings/{meeting.pk}/record/"
+    browser_login(page, live_server, "leader")
+    still = browser.new_context(
+        viewport=page.viewport_size, locale="vi-VN", java_script_enabled=False
+    )
+    try:
+        still.add_cookies(page.context.cookies())
+        sheet = still.new_page()
+        first_only = full_page(sheet, url, late_styles=False)
+        assert sheet.evaluate("document.head.querySelectorAll('style[nonce]').length") == 1
+        # A member who has not agreed to their health data being kept keeps a readable name.
+        widths = sheet.evaluate(
+            "[...document.querySelectorAll('#sheet-rows .sheet-who')].map(e => e.offsetWidth)"
+        )
+        assert len(widths) == 7 and min(widths) >= 120, widths
+        assert full_page(sheet, url, late_styles=True) == first_only
+    finally:
+        still.close()
