@@ -2,7 +2,7 @@
 
 Two queues: the default one (``CELERY_QUEUE``, "celery": reminders, exports, imports) and
 the summaries' own (``CELERY_SUMMARY_QUEUE``, "summaries": ``refresh_summaries`` every
-minute and the nightly rebuild), so that planning two million reminders or a batch of
+20 seconds and the nightly rebuild), so that planning two million reminders or a batch of
 exports never holds back the dashboards' figures. A worker started without ``-Q`` consumes
 both (development, ``make run``); in production a worker of its own serves the summaries
 (README, deploy).

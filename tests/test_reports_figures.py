@@ -358,11 +358,11 @@ def test_member_leaving_marks_later_months(cast, django_capture_on_commit_callba
     assert ClubMonthSummary.objects.get(club=cast.club_a, ym=periods.current_ym()).members == 0
 
 
-def test_refresh_runs_every_minute_from_the_database_schedule(cast):
+def test_refresh_runs_every_20_seconds_from_the_database_schedule(cast):
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.get(task="reports.tasks.refresh_summaries")
-    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert (task.interval.every, task.interval.period) == (20, "seconds")
     assert PeriodicTask.objects.filter(task="reports.tasks.rebuild_recent_summaries").exists()
 
 
