@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -278,14 +281,32 @@ def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
 
 def board_members(*, viewer: User) -> QuerySet[Member]:
     """The current board members of the clubs the viewer sees, whom a participant may be:
-    members with an open seat, asked with ``EXISTS`` (a join on the seats would also keep
-    every member who never held one, through the left join of an ``isnull`` filter)."""
+    members among the open seats of those clubs (a join on the seats would also keep every
+    member who never held one, through the left join of an ``isnull`` filter). A seat is
+    always in its member's club (``board_add``; a transfer makes a new member record), so
+    the seats are read through their club's index: a province's few thousand seats, not
+    every seat of the country nor every member of the province."""
     from members.models import Member
 
-    seat = BoardPosition.objects.filter(member=OuterRef("pk"), end_on__isnull=True)
+    seats = BoardPosition.objects.filter(
+        club__in=scoping.clubs_for(viewer), end_on__isnull=True
+    ).values("member_id")
+    in_seats: Any = Q(pk__in=seats)
+    if connection.vendor == "postgresql":
+        # ``id = ANY(ARRAY(seats))``: the seats are read once, first; with ``IN`` the planner
+        # may turn it around and hash every seat of the country (issue 22).
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        in_seats = Func(
+            F("pk"),
+            ArraySubquery(seats),
+            arg_joiner=" = ANY(",
+            template="%(expressions)s)",
+            output_field=BooleanField(),
+        )
     return (
         scoping.for_user(Member, viewer)
-        .filter(Exists(seat), left_on__isnull=True)
+        .filter(in_seats, left_on__isnull=True)
         .select_related("club")
         .order_by(*by_name("full_name"), "pk")
     )
