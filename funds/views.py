@@ -161,11 +161,13 @@ def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
+    # Counted before the sort columns join the holders' names: the count reads funds only.
+    count = qs.count()
     qs = qs.annotate(
         club_owned=Case(When(club__isnull=True, then=Value(0)), default=Value(1)),
         holder=Coalesce("owner_area__name", "club__name"),
     )
-    page = keyset_page(request, qs, keys=FUND_LIST_KEYS, name="funds:fund_list")
+    page = keyset_page(request, qs, keys=FUND_LIST_KEYS, name="funds:fund_list", count=count)
     return render(
         request,
         "funds/fund_list.html",
