@@ -100,7 +100,8 @@ def _login(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "Demo@12345")
     page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    # The click only starts the navigation: wait until it has left the login page.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=15_000)
     assert "/accounts/login/" not in page.url
 
 
