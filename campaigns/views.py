@@ -4,7 +4,6 @@ campaigns; clubs' leaders read them and register their club for drives."""
 
 from __future__ import annotations
 
-import datetime
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +57,7 @@ from campaigns.models import (
 )
 from clubs.history import history_entries
 from clubs.models import Area
+from config.months import month_bounds
 from config.ui import errors_to_form, paginate
 
 if TYPE_CHECKING:
@@ -117,10 +117,7 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     days = selectors.days_of(year)
     months: list[dict[str, Any]] = []
     for month in range(1, 13):
-        first = datetime.date(year, month, 1)
-        last = (
-            datetime.date(year + 1, 1, 1) if month == 12 else datetime.date(year, month + 1, 1)
-        ) - datetime.timedelta(days=1)
+        first, last = month_bounds(year, month)
         months.append(
             {
                 "month": month,
