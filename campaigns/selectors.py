@@ -446,9 +446,16 @@ def commendations_for(viewer: Viewer) -> QuerySet[Commendation]:
     )
 
 
+def _panel_commendations(viewer: Viewer) -> QuerySet[Commendation]:
+    """The commendations a club's or a member's page lists: with their drive's title only.
+    (Joining the six tables the drive page shows made PostgreSQL plan for 7 ms to read a
+    handful of rows.)"""
+    return scoping.for_user(Commendation, viewer).select_related("drive")
+
+
 def club_commendations(club: Club, viewer: Viewer) -> list[Commendation]:
     """The club's commendations (as a unit) and its people's, newest first."""
-    qs = commendations_for(viewer).filter(Q(club=club) | Q(registration__club=club))
+    qs = _panel_commendations(viewer).filter(Q(club=club) | Q(registration__club=club))
     if not privacy.may_see_people(viewer):
         qs = qs.filter(recipient_kind=Commendation.RecipientKind.UNIT)
     return list(qs.order_by("-decision_date", "-pk")[:50])
@@ -457,7 +464,7 @@ def club_commendations(club: Club, viewer: Viewer) -> list[Commendation]:
 def member_commendations(member: Member, viewer: Viewer) -> list[Commendation]:
     if not privacy.may_see_people(viewer):
         return []
-    return list(commendations_for(viewer).filter(member=member).order_by("-decision_date"))
+    return list(_panel_commendations(viewer).filter(member=member).order_by("-decision_date"))
 
 
 # --- Dashboard -----------------------------------------------------------------------------
