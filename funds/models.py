@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from clubs.models import Area
 from config.choices import ChoiceLabels
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
     from accounts.scoping import Viewer
+    from clubs.models import Club
 
 
 class FundsError(ValidationError):
@@ -103,6 +105,36 @@ class Fund(ChoiceLabels, models.Model):
     # Cached SUM(in) − SUM(out) of the entries; written only under the fund's row lock.
     balance = models.BigIntegerField(_("balance"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the holder (the club, or the association's area), kept by ``save`` and by the
+    # receivers in ``funds.signals`` when a club or an area is renamed or moves: the fund list
+    # filters and sorts on them with one index (``fund_province_holder_keyset``,
+    # docs/performance.md) instead of joining clubs and areas and sorting a whole province.
+    # 0 for an association's fund, 1 for a club's (the list shows associations first).
+    club_owned = models.PositiveSmallIntegerField(default=0, editable=False)
+    holder_name = models.CharField(_("held by"), max_length=200, blank=True, editable=False)
+    # The holder's province (a province's own fund: that province) and commune (none for a
+    # province's or a former district's fund). No index of their own: the list's indexes
+    # start with them.
+    province = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    commune = models.ForeignKey(
+        "clubs.Area",
+        verbose_name=_("commune/ward"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     scope_club_path = "club"
     scope_area_path = "owner_area"
@@ -140,9 +172,38 @@ class Fund(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.name} – {self.owner}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save of chosen columns (the balance, under the ledger's lock) leaves the holder's
+        # copies alone: only a fund created or saved whole may have a new holder.
+        if kwargs.get("update_fields") is None:
+            self.copy_holder()
+        super().save(*args, **kwargs)
+
     @property
     def owner(self) -> object:
         return self.club if self.club_id else self.owner_area
+
+    def copy_holder(self) -> None:
+        """Copy the holder's name, province and commune onto the fund (``holder_values``)."""
+        (self.club_owned, self.holder_name, self.province_id, self.commune_id) = holder_values(
+            self.club if self.club_id else None,
+            self.owner_area if self.owner_area_id else None,
+        )
+
+
+def holder_values(club: Club | None, area: Area | None) -> tuple[int, str, int | None, int | None]:
+    """(club_owned, holder_name, province id, commune id) of a fund held by ``club`` or by the
+    association of ``area``: the province and the commune whose staff see the fund, as
+    ``accounts.scoping`` decides (a club: its province and commune; an area: the province it
+    is or belongs to, and itself when it is a commune)."""
+    if club is not None:
+        return 1, club.name, club.province_id, club.commune_id
+    if area is None:
+        return 0, "", None, None
+    if area.level == Area.Level.PROVINCE:
+        return 0, area.name, area.pk, None
+    commune = area.pk if area.level == Area.Level.COMMUNE else None
+    return 0, area.name, area.province_id, commune
 
 
 class LedgerEntryQuerySet(models.QuerySet):

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    Expression,
     F,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -63,46 +59,20 @@ def fund_balance_sum(fund: Fund, until: datetime.date | None = None) -> int:
     return qs.aggregate(s=Coalesce(Sum(SIGNED), 0))["s"]
 
 
-class _AmongIds(Expression):
-    """``column = ANY(ARRAY(subquery))`` on PostgreSQL (``IN (subquery)`` elsewhere): the
-    planner reads the subquery first and looks the ids up in the column's index, where
-    ``IN`` inside an ``OR`` becomes a filter over every row of the table."""
-
-    conditional = True
-
-    def __init__(self, column: str, ids: QuerySet[Any]) -> None:
-        super().__init__(output_field=BooleanField())
-        self.column: Any = F(column)
-        self.ids: Any = Subquery(ids)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column, self.ids]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        self.column, self.ids = exprs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column, p1 = compiler.compile(self.column)
-        ids, p2 = compiler.compile(self.ids)
-        return f"{column} IN {ids}", [*p1, *p2]
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        column, p1 = compiler.compile(self.column)
-        ids, p2 = compiler.compile(self.ids)
-        return f"{column} = ANY(ARRAY{ids})", [*p1, *p2]
-
-
 def fund_list(*, viewer: User) -> QuerySet[Fund]:
-    if scoping.effective_role(viewer) == Role.PROVINCE and not viewer.club_id:
-        # The scope as ``scoping.for_user`` writes it joins clubs and areas inside an OR that
-        # no index serves: at 20,000 clubs the count and the page read every fund and club.
-        # The same funds, written on the fund's own indexed columns: those of the province's
-        # clubs (``clubs_for``) and of the province and its communes (``areas_for``; for a
-        # user tied to a club it would name the club's commune, hence ``not club_id``).
-        qs = Fund.objects.filter(
-            Q(_AmongIds("club_id", scoping.clubs_for(viewer).order_by().values("pk")))
-            | Q(_AmongIds("owner_area_id", scoping.areas_for(viewer).order_by().values("pk")))
-        )
+    """The funds ``viewer`` may see, with their holders (clubs, communes, areas) joined.
+
+    For association staff the scope is written on the fund's copies of its holder's province
+    and commune (``Fund.copy_holder``), the same funds as ``scoping.for_user`` finds through
+    the clubs and the areas (an OR over two joins that no index serves): the fund list's
+    indexes start with those columns, so a province's page is one index range scan
+    (docs/performance.md, "Keyset pages")."""
+    kind, ident = scoping._area_scope(viewer)
+    role = scoping.effective_role(viewer)
+    if role not in (None, Role.ADMIN) and kind == "province":
+        qs = Fund.objects.filter(province_id=ident)
+    elif role not in (None, Role.ADMIN) and kind == "commune":
+        qs = Fund.objects.filter(commune_id=ident)
     else:
         qs = scoping.for_user(Fund, viewer)
     return qs.select_related("club__commune", "owner_area")

@@ -11,8 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -139,13 +138,14 @@ def _confirm_then_save(
 
 
 # The fund list's order, which its keyset pages follow: the associations' own funds first,
-# then the clubs', each by the holder's name in Vietnamese order, then kind and id. The
-# holder's name is on another table and a province's funds are found through two paths (its
-# clubs, its areas), so no index serves this order: the page starts after the cursor
-# instead of reading and dropping the pages before it (docs/performance.md).
+# then the clubs', each by the holder's name in Vietnamese order, then kind and id. All four
+# are the fund's own columns (copies of the holder, ``Fund.copy_holder``), and the indexes
+# ``fund_province_holder_keyset`` and ``fund_commune_holder_keyset`` hold them in this order
+# after the scope's column, so a page reads its 26 index entries whatever the page and the
+# size of the province (docs/performance.md, "Keyset pages").
 FUND_LIST_KEYS = (
     SortKey("club_owned"),
-    SortKey("holder", collated=True),
+    SortKey("holder_name", collated=True),
     SortKey("kind"),
     SortKey("id"),
 )
@@ -161,13 +161,7 @@ def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
-    # Counted before the sort columns join the holders' names: the count reads funds only.
-    count = qs.count()
-    qs = qs.annotate(
-        club_owned=Case(When(club__isnull=True, then=Value(0)), default=Value(1)),
-        holder=Coalesce("owner_area__name", "club__name"),
-    )
-    page = keyset_page(request, qs, keys=FUND_LIST_KEYS, name="funds:fund_list", count=count)
+    page = keyset_page(request, qs, keys=FUND_LIST_KEYS, name="funds:fund_list")
     return render(
         request,
         "funds/fund_list.html",

@@ -41,3 +41,20 @@ def test_the_tree_holds_legacy_districts_and_successions():
     new = Area.objects.get(level=Area.Level.COMMUNE, name="Xã Bình Lư")
     AreaSuccession.objects.create(old=old, new=new)
     assert list(new.predecessors.values_list("old__name", flat=True)) == ["Xã Nà Tăm"]
+
+
+def test_reloading_a_renamed_commune_carries_its_clubs_funds_along():
+    """The official list renames a commune: the fund list (which sorts on the fund's copy of
+    its holder's name) shows the new name after ``load_areas``."""
+    from funds.models import Fund
+    from tests.factories import ClubFactory
+
+    call_command("load_areas", province="12")
+    commune = Area.objects.get(level=Area.Level.COMMUNE, name="Phường Tân Phong")
+    ClubFactory(commune=commune)
+    fund = Fund.objects.create(owner_area=commune, kind="care", name="Quỹ chăm sóc")
+    Area.objects.filter(pk=commune.pk).update(name="Phường Cũ", search_name="phuong cu")
+    Fund.objects.filter(pk=fund.pk).update(holder_name="Phường Cũ")
+    call_command("load_areas", province="12")
+    fund.refresh_from_db()
+    assert fund.holder_name == "Phường Tân Phong"

@@ -79,9 +79,18 @@ class Command(BaseCommand):
         Area.objects.bulk_create(
             [a for a in to_create if a.level == Area.Level.COMMUNE], batch_size=1000
         )
-        Area.objects.bulk_update(
-            to_update,
-            ["name", "division_type", "parent", "province", "active", "search_name"],
-            batch_size=1000,
-        )
+        # Saved one by one (a rename or a move is rare after the first load): each save carries
+        # its clubs along (``Area.save``) and the records that copy the area's name or province
+        # follow through their receivers (the funds' holder names, the monthly reports).
+        for area in to_update:
+            area.save(
+                update_fields=[
+                    "name",
+                    "division_type",
+                    "parent",
+                    "province",
+                    "active",
+                    "search_name",
+                ]
+            )
         return created, updated
