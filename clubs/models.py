@@ -1,5 +1,5 @@
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,10 @@ from config.text import fold
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# The value a copied column had when its record was loaded, when it was not loaded: never
+# equal to the current one, so the copies are brought along.
+UNKNOWN = object()
 
 
 class Area(ChoiceLabels, models.Model):
@@ -80,9 +84,11 @@ class Area(ChoiceLabels, models.Model):
             # Clubs carry the commune's province (Club.province): follow a commune that
             # changes province. Records of higher apps that carry it too (the monthly
             # reports) follow through their own post_save receivers.
-            Club.objects.filter(commune=self).exclude(province_id=self.province_id).update(
-                province_id=self.province_id
-            )
+            moved = Club.objects.filter(commune=self).exclude(province_id=self.province_id)
+            if moved.update(province_id=self.province_id):
+                BoardPosition.objects.filter(club__commune=self).exclude(
+                    province_id=self.province_id
+                ).update(province_id=self.province_id)
 
 
 class AreaSuccession(models.Model):
@@ -162,6 +168,8 @@ class Club(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The province the club was loaded with (``from_db``), to know whether its seats follow.
+    _loaded_province_id: object
     legacy_commune = models.ForeignKey(
         Area,
         verbose_name=_("former commune (before 1/7/2025)"),
@@ -257,7 +265,23 @@ class Club(ChoiceLabels, models.Model):
         self.province_id = self.commune.province_id if self.commune_id else None
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "province"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        # The seats carry the club's province too (BoardPosition.province): follow a club
+        # moved to another province. Not for a new club (no seats yet) nor when the province
+        # is the one the club was loaded with (no query on an ordinary save).
+        if not adding and getattr(self, "_loaded_province_id", UNKNOWN) != self.province_id:
+            BoardPosition.objects.filter(club=self).exclude(province_id=self.province_id).update(
+                province_id=self.province_id
+            )
+        self._loaded_province_id = self.province_id
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        if "province_id" in field_names:  # a deferred province is not read here (a query)
+            instance._loaded_province_id = instance.province_id
+        return instance
 
     def clean(self) -> None:
         super().clean()
@@ -317,12 +341,32 @@ class BoardPosition(ChoiceLabels, models.Model):
     position = models.CharField(_("position"), max_length=12, choices=Position.choices)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("to"), null=True, blank=True)
+    # Copies kept on the seat (set on save; Club.save and Area.save follow a club or a
+    # commune that changes province, Member.save a member renamed) so that a province's
+    # current board members are read in name order from one partial index, twenty at a
+    # time, instead of reading and sorting every seat of the province (the training's
+    # board-member picker; clubs/migrations/0015_board_current_name_indexes.py).
+    province = models.ForeignKey(
+        Area,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    member_name = models.CharField(max_length=120, blank=True, default="", editable=False)
+    search_name = models.CharField(max_length=120, blank=True, default="", editable=False)
 
-    history = HistoricalRecords()
+    # Not the copies: they say nothing of the seat, and a name kept in the seat's history
+    # would outlive the member's anonymisation (``members.services.member_erase_personal``).
+    history = HistoricalRecords(excluded_fields=["province", "member_name", "search_name"])
     # Who makes the next save, for its history row (set by the services).
     _history_user: "User | None"
 
     scope_club_path = "club"
+    scope_province_field = "province"
 
     class Meta:
         verbose_name = _("board member")
@@ -339,3 +383,16 @@ class BoardPosition(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_position_display()}: {self.member}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.province_id = self.club.province_id
+        self.member_name = self.member.full_name
+        self.search_name = fold(self.member.full_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "province",
+                "member_name",
+                "search_name",
+            }
+        super().save(*args, **kwargs)

@@ -141,8 +141,17 @@ def board_rows(club: Club, members: list[Member]) -> list[BoardPosition]:
     others = [m for m in active if m is not chair]
     people = ([chair] if chair else []) + others
     start = club.founded_on or datetime.date(2020, 1, 1)
+    # Written with bulk_create: the seat's copies (BoardPosition.save) are set here.
     return [
-        BoardPosition(club=club, member=m, position=pos, start_on=start)
+        BoardPosition(
+            club=club,
+            member=m,
+            position=pos,
+            start_on=start,
+            province_id=club.province_id,
+            member_name=m.full_name,
+            search_name=m.search_name,
+        )
         for pos, m in zip(BOARD, people, strict=False)
     ]
 

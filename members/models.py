@@ -131,6 +131,8 @@ class Member(ChoiceLabels, models.Model):
     _history_user: "User | None"
     # Why, when a service says (consent withdrawn, anonymised), for the same row.
     _change_reason: str
+    # The name the member was loaded with (``from_db``), to know whether the seats follow.
+    _loaded_full_name: str
 
     scope_club_path = "club"
 
@@ -173,7 +175,23 @@ class Member(ChoiceLabels, models.Model):
         self.search_name = fold(self.full_name)
         if self.birth_date:
             self.birth_year = self.birth_date.year
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        # Board seats carry the member's name (``BoardPosition.member_name``, for the index
+        # that lists a province's board members in name order): follow a rename. No query
+        # for a new member (no seat yet) nor when the name is the one loaded.
+        if not adding and getattr(self, "_loaded_full_name", None) != self.full_name:
+            self.board_positions.exclude(
+                member_name=self.full_name, search_name=self.search_name
+            ).update(member_name=self.full_name, search_name=self.search_name)
+        self._loaded_full_name = self.full_name
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        if "full_name" in field_names:  # a deferred name is not read here (a query)
+            instance._loaded_full_name = instance.full_name
+        return instance
 
     def clean(self) -> None:
         super().clean()

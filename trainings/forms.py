@@ -63,6 +63,7 @@ class ParticipantForm(forms.ModelForm):
         label=_("club member"),
         help_text=_("Current board members of clubs in your area."),
         describe=selectors.board_member_choice,
+        search=selectors.search_board_members,
     )
     user = PickerField(
         required=False,

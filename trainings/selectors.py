@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -26,7 +24,8 @@ from accounts import privacy, scoping
 from accounts.models import User
 from clubs.models import Area, BoardPosition, Club
 from config.choices import readable
-from config.collation import by_name
+from config.collation import by_name, vi_name
+from config.pickers import match
 from trainings.models import Participant, SessionAttendance, Training, TrainingSession
 
 if TYPE_CHECKING:
@@ -39,18 +38,31 @@ FOUNDING_BOARD_DAYS = 90
 COVERAGE_DAYS = 365
 
 
+TRAINING_ORDER = ("-starts_on", "-pk")
+
+
 def training_list(*, viewer: User, term: str = "", status: str = "") -> QuerySet[Training]:
-    qs = (
-        scoping.for_user(Training, viewer)
-        .select_related("organiser")
-        .annotate(participant_count=Count("participants", distinct=True))
-        .order_by("-starts_on", "-pk")
-    )
+    """The events the viewer sees, newest first; without their participant counts, which
+    ``training_rows`` adds to the page's rows only (a count per event of the scope would
+    grow with the number of events)."""
+    qs = scoping.for_user(Training, viewer).order_by(*TRAINING_ORDER)
     if term:
         qs = qs.filter(search_name__contains=term)
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def training_rows(page: QuerySet[Training]) -> QuerySet[Training]:
+    """The events of one page of ``training_list`` (a slice of it), each with its organiser
+    and ``participant_count``: one query, the participants counted for those rows only
+    (``id IN (the page's ids)``), in the list's order."""
+    return (
+        Training.objects.filter(pk__in=page.values("pk"))
+        .select_related("organiser")
+        .annotate(participant_count=Count("participants"))
+        .order_by(*TRAINING_ORDER)
+    )
 
 
 def named_participants(*, training: Training, viewer: User) -> QuerySet[Participant]:
@@ -280,36 +292,62 @@ def person_data(*, member: Member) -> dict[str, list[dict[str, Any]]]:
 
 
 def board_members(*, viewer: User) -> QuerySet[Member]:
-    """The current board members of the clubs the viewer sees, whom a participant may be:
-    members among the open seats of those clubs (a join on the seats would also keep every
-    member who never held one, through the left join of an ``isnull`` filter). A seat is
-    always in its member's club (``board_add``; a transfer makes a new member record), so
-    the seats are read through their club's index: a province's few thousand seats, not
-    every seat of the country nor every member of the province."""
+    """The current board members of the clubs the viewer sees, whom a participant may be,
+    in Vietnamese name order (then id): each member once, through one of their open seats.
+
+    Read from the seats, which keep copies of the club's province and of the member's name
+    (``BoardPosition.province``, ``member_name``, ``search_name``): for provincial staff and
+    admins the partial indexes on open seats by (province,) name, member
+    (``clubs/migrations/0015_board_current_name_indexes.py``) give the rows already in
+    order, so the picker's ``LIMIT 21`` reads about twenty index entries whatever the size
+    of the province (not its 5,000 seats read and sorted at 20,000 clubs); a commune's or a
+    club's few seats come through the club's index. The scope is the door's scope of the
+    seat (``scoping.scope_q(BoardPosition, …)``): a seat is always in its member's club
+    (``board_add``; a transfer makes a new member record, and the old one has left), so
+    these are the members of the clubs in scope. Search with ``search_board_members``."""
     from members.models import Member
 
-    seats = BoardPosition.objects.filter(
-        club__in=scoping.clubs_for(viewer), end_on__isnull=True
-    ).values("member_id")
-    in_seats: Any = Q(pk__in=seats)
-    if connection.vendor == "postgresql":
-        # ``id = ANY(ARRAY(seats))``: the seats are read once, first; with ``IN`` the planner
-        # may turn it around and hash every seat of the country (issue 22).
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        in_seats = Func(
-            F("pk"),
-            ArraySubquery(seats),
-            arg_joiner=" = ANY(",
-            template="%(expressions)s)",
-            output_field=BooleanField(),
-        )
-    return (
-        scoping.for_user(Member, viewer)
-        .filter(in_seats, left_on__isnull=True)
-        .select_related("club")
-        .order_by(*by_name("full_name"), "pk")
+    # Every reference to the seat goes through the one join made by the first ``filter``
+    # (a later ``filter`` on ``seat__…`` would join another seat): F() and OuterRef reuse it.
+    earlier_seat = BoardPosition.objects.filter(
+        member_id=OuterRef("pk"), end_on__isnull=True, pk__lt=OuterRef("seat_pk")
     )
+    return (
+        Member.objects.alias(
+            seat=FilteredRelation("board_positions", condition=Q(board_positions__end_on=None))
+        )
+        # The door's scope of the seat: for provincial staff its copy of the province
+        # (``BoardPosition.scope_province_field``), else its club's commune or the club.
+        .filter(
+            _under(scoping.scope_q(BoardPosition, viewer), "seat"),
+            # A seat there is: an inner join. Said as the join's own condition, which adds
+            # nothing to the plan (``seat__isnull=False`` would offer the primary key).
+            seat__member_id=F("pk"),
+            left_on__isnull=True,
+        )
+        .alias(seat_pk=F("seat__pk"), seat_search_name=F("seat__search_name"))
+        .filter(~Exists(earlier_seat))  # a member on two seats at once: through the first
+        .select_related("club")
+        .order_by(vi_name("seat__member_name"), "pk")
+    )
+
+
+def search_board_members(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+    """``board_members`` whose folded name holds every word of ``term`` (config.pickers),
+    matched on the seat's copy of the name, which the index carries."""
+    return match(qs, term, "seat_search_name")
+
+
+def _under(q: Q, path: str) -> Q:
+    """``q``, written for a model, for the rows of that model reached through ``path``."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_under(child, path))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            children.append((f"{path}__{lookup}", value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def board_member_choice(member: Member) -> tuple[str, str]:

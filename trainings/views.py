@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,12 +79,15 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status not in Training.Status.values:
         status = ""
     qs = selectors.training_list(viewer=request.user, term=search_term(request), status=status)
+    page = paginate(request, qs)
+    # The page's rows with their participant counts, counted for those rows only.
+    page.object_list = selectors.training_rows(cast("QuerySet[Training]", page.object_list))
     return render(
         request,
         "trainings/training_list.html",
         {
             "title": _("Trainings"),
-            "page_obj": paginate(request, qs),
+            "page_obj": page,
             "statuses": Training.Status.choices,
             "status": status,
             "can_manage": can_manage(request.user),
@@ -284,6 +287,7 @@ def pick_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         selectors.board_members(viewer=request.user),
         describe=selectors.board_member_choice,
+        search=selectors.search_board_members,
     )
 
 

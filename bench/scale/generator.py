@@ -117,8 +117,12 @@ def _flush(ctx: Context, cursor: Any) -> None:
 
 
 def _finish(ctx: Context) -> None:
-    """Fund balances from the entries, sequences past the ids used, fresh statistics."""
+    """Fund balances from the entries, the funds' copies of their holders (written by COPY,
+    not ``Fund.save``), sequences past the ids used, fresh statistics."""
+    from funds.services.holders import fund_holders_refill
+
     Fund = apps.get_model("funds", "Fund")
+    fund_holders_refill()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

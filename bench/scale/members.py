@@ -216,7 +216,16 @@ def add_members(ctx: Context, club: Club) -> Register:
     # Board: chair (an older member), vice-chair, secretary, accountant, treasurer.
     seats = rng.sample(staying, 5)
     for position, p in zip(BOARD, seats, strict=True):
-        t["board"].add(t["board"].new_id(), club.id, p.id, position, max(founded, p.joined))
+        t["board"].add(
+            t["board"].new_id(),
+            club.id,
+            p.id,
+            position,
+            max(founded, p.joined),
+            club.province_id,
+            p.name,
+            fold(p.name),
+        )
         person = (p.id, p.name, p.sex, p.phone)
         ctx.board_people[club.commune_id].append((person, position, club.name, club.province_id))
     # Care: each member in need gets a volunteer.

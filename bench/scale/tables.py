@@ -72,7 +72,16 @@ def make_tables(now: datetime.datetime) -> dict[str, Table]:
         ),
         "board": Table(
             m("clubs", "BoardPosition"),
-            ["id", "club_id", "member_id", "position", "start_on"],
+            [
+                "id",
+                "club_id",
+                "member_id",
+                "position",
+                "start_on",
+                "province_id",
+                "member_name",
+                "search_name",
+            ],
             now,
         ),
         "care": Table(
