@@ -12,21 +12,30 @@ are keyed by ids both databases share):
 
 For each size it starts gunicorn (``gunicorn.conf.py``, ``--workers``, ``--timeout``, DEBUG
 off, Redis as cache) and a helper process on the same database that signs the seed_scale
-users in, lists the pages and makes the writes for the cold dashboards. Then, round after
-round, the two sizes alternately (the first of the pair changes every round, so that the
-machine's drift does not pass for an effect of size), every page is requested once:
+users in, lists the pages and makes the writes for the cold dashboards. Before the rounds,
+untimed, it reaches the deep pages of each province-wide list as users do: it opens the
+first page, follows its "Next" links to the middle page and takes the first page's "Last"
+link (the end of the list read backwards) for the last page, and keeps the exact URLs those
+links gave (``?cursor=…`` on the keyset lists, ``?page=N`` where a list's own links still
+say so). Then, round after round, the two sizes alternately (the first of the pair changes
+every round, so that the machine's drift does not pass for an effect of size), every page
+is requested once:
 
 - every role's pages (``scale_province``, ``scale_commune``, ``scale_leader``);
-- the province-wide lists (club list, composition, report inbox, the members behind a
-  dashboard figure) at their first, middle and last page;
+- the province-wide lists (club list, composition, report inbox, the clubs behind a
+  dashboard figure, the provincial funds) at their first, middle and last page, through
+  the URLs their links gave; and the report inbox's middle and last pages asked as an old
+  bookmark does, ``?page=N`` (OFFSET), as "(bookmark)" rows, so that both paths show;
 - the dashboards for a month and for the whole year, warm (cached) and cold: right after a
   write that changes their figures (a member added in a club of the province and the
   summaries recomputed, as the worker would), so their cache is out of date;
 - the forms with pickers, the member export's offer page, the printable province report.
 
-It prints p50 and p95 (nearest rank) per page and size, the ratio of the p95s, the status
-codes seen, the load average at each round, and the PostgreSQL settings each database ran
-with. Targets (issue 22): p95 ≤ 300 ms at 20,000 clubs and ≤ 1.5 × its p95 at 2,000.
+It prints, per size, the PostgreSQL settings the database ran with, the gunicorn workers
+(asked and running) and timeout, and how each list's deep pages were reached; then p50 and
+p95 (nearest rank) per page and size, the ratio of the p95s, the status codes seen and the
+load average at each round. Targets (issue 22): p95 ≤ 300 ms at 20,000 clubs and ≤ 1.5 × its
+p95 at 2,000.
 """
 
 from __future__ import annotations
@@ -37,12 +46,15 @@ import http.cookiejar
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +83,6 @@ def percentile(values: list[float], p: float) -> float:
 # --- the helper, inside Django, on one database -------------------------------------------------
 
 
-def _pages_of(n: int, per_page: int = 25) -> tuple[int, int]:
-    """The middle and last page numbers of a list of ``n`` rows."""
-    last = max(1, math.ceil(n / per_page))
-    return max(1, (last + 1) // 2), last
-
-
 def plan() -> dict[str, Any]:
     """Sessions of the seed_scale users, the pages each opens, and the database's settings."""
     import datetime
@@ -87,12 +93,9 @@ def plan() -> dict[str, Any]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from accounts import scoping
     from accounts.models import User
     from funds.models import Fund
     from members.models import Member
-    from members.selectors import area_clubs
-    from month import selectors as month_selectors
     from month.models import Meeting, MonthlyReport
     from trainings.models import Training
 
@@ -116,20 +119,6 @@ def plan() -> dict[str, Any]:
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     year = str(today.year - (1 if today.month == 1 else 0))
 
-    clubs_n = scoping.clubs_for(province).count()
-    composition_n = area_clubs(area=province.area, viewer=province).count()
-    inbox_n = month_selectors.report_list(viewer=province, status="").count()
-    members_n = Member.objects.filter(club__province_id=area, left_on__isnull=True).count()
-
-    def deep(name: str, url: str, n: int, sep: str = "?") -> list[list[str]]:
-        # Named alike on both sizes, so that they compare (the numbers differ).
-        middle, last = _pages_of(n)
-        return [
-            [f"{name}, first page", url],
-            [f"{name}, middle page", f"{url}{sep}page={middle}"],
-            [f"{name}, last page", f"{url}{sep}page={last}"],
-        ]
-
     dashboard = reverse("reports:area", args=[area])
     commune_dashboard = reverse("reports:area", args=[commune.area_id])
     figure = reverse("reports:figure_list", args=["members"]) + f"?area={area}&period={last_month}"
@@ -140,15 +129,12 @@ def plan() -> dict[str, Any]:
             ["province dashboard, month (cold)", f"{dashboard}?period={last_month}", "write"],
             ["province dashboard, year (cold)", f"{dashboard}?period={year}", "write"],
             ["province print", reverse("reports:area_print", args=[area]) + f"?period={year}"],
-            *deep("club list", reverse("clubs:club_list"), clubs_n),
-            *deep(
-                "composition",
-                reverse("clubs:area_composition", args=[area]),
-                composition_n,
-            ),
-            *deep("report inbox", reverse("month:report_inbox") + "?status=", inbox_n, "&"),
-            *deep("members behind a figure", figure, members_n, "&"),
-            ["provincial funds", reverse("funds:fund_list")],
+            # Lists: their middle and last pages are reached through their links (``walk``).
+            ["club list", reverse("clubs:club_list"), "list"],
+            ["composition", reverse("clubs:area_composition", args=[area]), "list"],
+            ["report inbox", reverse("month:report_inbox") + "?status=", "list", "bookmark"],
+            ["members behind a figure", figure, "list"],
+            ["provincial funds", reverse("funds:fund_list"), "list"],
             ["training participants", reverse("trainings:participants", args=[training.pk])],
             ["training: add participant", reverse("trainings:participant_add", args=[training.pk])],
             [
@@ -243,6 +229,71 @@ def helper() -> None:
 # --- the runner, outside Django -----------------------------------------------------------------
 
 
+class Pager(HTMLParser):
+    """The pager of a list page (``templates/components/pagination.html``): the "Page n of
+    total · rows" line and the links of the ``<nav>`` whose links are ``page-link``s."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+        self.text = ""
+        self.links: list[dict[str, str]] = []
+        self._nav = 0
+        self._text: list[str] = []
+        self._links: list[dict[str, str]] = []
+        self._link: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "nav":
+            self._nav += 1
+            if self._nav == 1:
+                self._text, self._links = [], []
+        elif tag == "a" and self._nav and not self.found:
+            attr = {k: v or "" for k, v in attrs}
+            if "page-link" in attr.get("class", "").split():
+                self._link = {**attr, "text": ""}
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            self._links.append(self._link)
+            self._link = None
+        elif tag == "nav" and self._nav:
+            self._nav -= 1
+            if self._nav == 0 and self._links and not self.found:
+                self.found, self.links = True, self._links
+                self.text = " ".join(" ".join(self._text).split())
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link["text"] += data.strip()
+        elif self._nav and not self.found:
+            self._text.append(data)
+
+    def position(self) -> tuple[int, int]:
+        """(page number, number of pages) as the page says them ("Trang 3/41 · 1010 dòng",
+        "Page 3 of 41 · 1010 rows"); a list without a pager has one page."""
+        if not self.found:
+            return 1, 1
+        numbers = re.findall(r"\d+", re.sub(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}\b)", "", self.text))
+        if len(numbers) < 2:
+            raise ValueError(f"no page number in the pager: {self.text!r}")
+        return int(numbers[0]), int(numbers[1])
+
+    def next_href(self) -> str:
+        """The "Next" link (``rel="next"``; on an OFFSET list the link just before "»")."""
+        for link in self.links:
+            if "next" in link.get("rel", "").split():
+                return link["href"]
+        last = [i for i, link in enumerate(self.links) if link["text"] == "»"]
+        if last and last[0] > 0:
+            return self.links[last[0] - 1]["href"]
+        return ""
+
+    def last_href(self) -> str:
+        """The "Last" link (»)."""
+        return next((link["href"] for link in self.links if link["text"] == "»"), "")
+
+
 class Size:
     """One database: its gunicorn, its helper process, its signed-in users."""
 
@@ -264,6 +315,7 @@ class Size:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
         self.host = f"http://127.0.0.1:{port}"
+        self.lists: dict[str, dict[str, Any]] = {}
         self.helper = subprocess.Popen(
             [sys.executable, "-m", "bench.http_pages", "--helper"],
             cwd=ROOT,
@@ -297,7 +349,102 @@ class Size:
         assert self.helper.stdin and self.helper.stdout
         self.helper.stdin.write(command + "\n")
         self.helper.stdin.flush()
-        return json.loads(self.helper.stdout.readline())
+        line = self.helper.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.name}: the helper stopped on {command!r} (traceback above)")
+        return json.loads(line)
+
+    def page(self, username: str, url: str) -> Pager:
+        """The page at ``url`` (untimed), its pager parsed; stops the run unless it is a 200
+        at that very URL (not a redirect to the sign-in page, say)."""
+        try:
+            with self.openers[username].open(self.host + url, timeout=120) as response:
+                body = response.read().decode("utf-8")
+                status, final = response.status, response.geturl()
+        except urllib.error.HTTPError as exc:
+            status, final, body = exc.code, url, ""
+        if status != 200 or final != self.host + url:
+            raise SystemExit(f"{self.name}: {url} answered {status} at {final}")
+        pager = Pager()
+        pager.feed(body)
+        pager.close()
+        return pager
+
+    def walk(self, username: str, name: str, url: str, bookmark: bool) -> dict[str, Any]:
+        """The URLs of a list's first, middle and last pages as its own links give them: the
+        "Next" links from the first page to the middle one, the first page's "Last" link.
+        Untimed; each page's number is checked against the pager's."""
+        t0 = time.perf_counter()
+        first = self.page(username, url)
+        number, total = first.position()
+        if number != 1:
+            raise SystemExit(f"{self.name}: {name} opened at page {number}, not 1")
+        middle_n = max(1, (total + 1) // 2)
+        middle_url, pager = url, first
+        for expected in range(2, middle_n + 1):
+            href = pager.next_href()
+            if not href:
+                raise SystemExit(f"{self.name}: {name} page {expected - 1} has no Next link")
+            middle_url = urllib.parse.urljoin(middle_url, href)
+            pager = self.page(username, middle_url)
+            if pager.position()[0] != expected:
+                raise SystemExit(
+                    f"{self.name}: {name}: Next led to page {pager.position()[0]}, not {expected}"
+                )
+        last_url = url
+        if total > 1:
+            href = first.last_href()
+            if not href:
+                raise SystemExit(f"{self.name}: {name} has {total} pages but no Last link")
+            last_url = urllib.parse.urljoin(url, href)
+            if self.page(username, last_url).position() != (total, total):
+                raise SystemExit(f"{self.name}: {name}: the Last link is not page {total}")
+        rows = [
+            [f"{name}, first page", url],
+            [f"{name}, middle page", middle_url],
+            [f"{name}, last page", last_url],
+        ]
+        if bookmark:  # an old link or bookmark: ?page=N, cut with OFFSET
+            sep = "&" if "?" in url else "?"
+            rows += [
+                [f"{name}, middle page (bookmark)", f"{url}{sep}page={middle_n}"],
+                [f"{name}, last page (bookmark)", f"{url}{sep}page={total}"],
+            ]
+        return {
+            "pages": total,
+            "middle": middle_n,
+            "next_links": middle_n - 1,
+            "seconds": round(time.perf_counter() - t0, 1),
+            "rows": rows,
+        }
+
+    def walk_lists(self, only: str) -> None:
+        """Replaces each list of the plan by its pages (``walk``), and records how."""
+        for username, pages in self.plan["pages"].items():
+            expanded: list[list[str]] = []
+            for page in pages:
+                if len(page) < 3 or page[2] != "list":
+                    expanded.append(page)
+                    continue
+                name, url, bookmark = page[0], page[1], "bookmark" in page[3:]
+                shown = [f"{name}, {which} page" for which in ("first", "middle", "last")]
+                shown += [f"{row} (bookmark)" for row in shown[1:] if bookmark]
+                if only and not any(only in row for row in shown):
+                    continue
+                walked = self.walk(username, name, url, bookmark)
+                self.lists[name] = {k: v for k, v in walked.items() if k != "rows"}
+                self.lists[name]["urls"] = {row[0]: row[1] for row in walked["rows"]}
+                expanded += walked["rows"]
+            self.plan["pages"][username] = expanded
+
+    def workers_running(self) -> int:
+        """The gunicorn master's worker processes, from /proc (0 where there is none)."""
+        pid = self.gunicorn.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return 0
+        return len(children)
 
     def get(self, username: str, url: str) -> tuple[float, int]:
         t0 = time.perf_counter()
@@ -310,8 +457,10 @@ class Size:
         return 1000 * (time.perf_counter() - t0), status
 
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.ask("quit")
+        with contextlib.suppress(OSError, ValueError):  # the helper may be gone already
+            assert self.helper.stdin
+            self.helper.stdin.write("quit\n")
+            self.helper.stdin.flush()
         self.helper.terminate()
         self.gunicorn.send_signal(signal.SIGTERM)
         self.gunicorn.wait(timeout=30)
@@ -337,15 +486,34 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def run(args: Any) -> dict[str, Any]:
-    sizes = [
-        Size("small", args.small, args.small_redis, args.port, args),
-        Size("large", args.large, args.large_redis, args.port + 1, args),
-    ]
+    sizes: list[Size] = []
     try:
+        sizes.append(Size("small", args.small, args.small_redis, args.port, args))
+        sizes.append(Size("large", args.large, args.large_redis, args.port + 1, args))
         for size in sizes:
             wait_for(f"{size.host}/healthz")
             print(f"{size.name}: {size.plan['clubs']:,} clubs, {size.plan['members']:,} members")
             print(f"  PostgreSQL: {json.dumps(size.plan['postgres'])}")
+            # Untimed: the deep pages' URLs, as the lists' own links give them.
+            size.walk_lists(args.only)
+            size.plan["gunicorn"] = {
+                "workers": args.workers,
+                "running": size.workers_running(),
+                "worker_class": "sync",
+                "timeout": args.timeout,
+            }
+            print(
+                f"  gunicorn: {args.workers} sync workers ({size.plan['gunicorn']['running']} "
+                f"running), --timeout {args.timeout} s, gunicorn.conf.py"
+            )
+            for name, walked in size.lists.items():
+                how = (
+                    f"{walked['pages']} pages; middle page {walked['middle']} after "
+                    f"{walked['next_links']} Next links, last page by the Last link"
+                    if walked["pages"] > 1
+                    else "1 page (first, middle and last are the same URL)"
+                )
+                print(f"  {name}: {how} ({walked['seconds']} s untimed)")
         times: dict[str, dict[str, list[float]]] = {s.name: {} for s in sizes}
         statuses: dict[str, set[int]] = {}
         loads: list[float] = []
@@ -374,7 +542,13 @@ def run(args: Any) -> dict[str, Any]:
         for size in sizes:
             size.stop()
     return {
-        "sizes": {s.name: {k: s.plan[k] for k in ("clubs", "members", "postgres")} for s in sizes},
+        "sizes": {
+            s.name: {
+                **{k: s.plan[k] for k in ("clubs", "members", "postgres", "gunicorn")},
+                "lists": s.lists,
+            }
+            for s in sizes
+        },
         "times": times,
         "statuses": {k: sorted(v) for k, v in statuses.items()},
         "load": loads,

@@ -34,9 +34,34 @@ from bench._db import ROOT, setup
 BIN = Path(sys.executable).parent
 
 
-def account_pages(suffix: str) -> dict[str, list[dict]]:
+def heavy_pages(area: int) -> list[list[str]]:
+    """The province-wide pages that read most: the year's dashboard, the printable year
+    report, the composition of every club, the fund list, the clubs behind a figure, and
+    the export's offer page (``--heavy``)."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    year = str(today.year - (1 if today.month == 1 else 0))
+    return [
+        ["province dashboard, year", reverse("reports:area", args=[area]) + f"?period={year}"],
+        ["province print", reverse("reports:area_print", args=[area]) + f"?period={year}"],
+        ["composition", reverse("clubs:area_composition", args=[area])],
+        ["provincial funds", reverse("funds:fund_list")],
+        [
+            "clubs behind a figure",
+            reverse("reports:figure_list", args=["members"]) + f"?area={area}&period={last_month}",
+        ],
+        ["member export (offer)", reverse("members:area_export", args=[area])],
+    ]
+
+
+def account_pages(suffix: str, *, heavy: bool = False) -> dict[str, list[dict]]:
     """Accounts of one province (suffix '' for the largest, '_2'… for the others) and the
-    pages each role opens there."""
+    pages each role opens there (with ``heavy``, province staff open the heavy pages too)."""
     from django.db.models import Count
     from django.urls import reverse
 
@@ -92,13 +117,14 @@ def account_pages(suffix: str) -> dict[str, list[dict]]:
                     ],
                     ["report inbox", reverse("month:report_inbox")],
                     ["club list", reverse("clubs:club_list")],
+                    *(heavy_pages(province.area_id) if heavy else []),
                 ],
             }
         ],
     }
 
 
-def plan() -> dict:
+def plan(*, heavy: bool = False) -> dict:
     """Pages per role, and a signed-in session for each account (as the login form would
     make; see bench/locustfile.py for why the load does not log in itself)."""
     from django.test import Client
@@ -111,7 +137,7 @@ def plan() -> dict:
         suffix = "" if rank == 1 else f"_{rank}"
         if not User.objects.filter(username=f"scale_province{suffix}").exists():
             continue
-        for role, accounts in account_pages(suffix).items():
+        for role, accounts in account_pages(suffix, heavy=heavy).items():
             for account in accounts:
                 client = Client()
                 client.force_login(User.objects.get(username=account["username"]))
@@ -183,6 +209,12 @@ def main() -> None:
         "but served some requests after others that came later: p95 twice as long)",
     )
     parser.add_argument(
+        "--heavy",
+        action="store_true",
+        help="province staff also open the province-wide heavy pages (year dashboard, print, "
+        "composition, funds, the clubs behind a figure, the export's offer)",
+    )
+    parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/3",
         help="cache (and session cache) as deployed; '' for the per-process cache",
@@ -209,7 +241,7 @@ def main() -> None:
     assert connection.vendor == "postgresql", "run this on PostgreSQL (DATABASE_URL)"
     work = Path(tempfile.mkdtemp(prefix="ishc-load-"))
     plan_file = work / "plan.json"
-    plan_file.write_text(json.dumps(plan()))
+    plan_file.write_text(json.dumps(plan(heavy=args.heavy)))
     connection.close()
 
     host = f"http://127.0.0.1:{args.port}"
@@ -272,7 +304,7 @@ def report(
     load = os.getloadavg()
     print(
         f"\n{args.users} users, gunicorn {args.workers} {args.worker_class} workers × "
-        f"{args.threads} threads, "
+        f"{args.threads} threads, {'with' if args.heavy else 'without'} the heavy pages, "
         f"{args.seconds} s after a {args.users / args.spawn_rate:.0f} s ramp-up; "
         f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
