@@ -29,7 +29,7 @@ from clubs.history import history_entries
 from clubs.membership import member_register
 from clubs.models import Area, BoardPosition, Club
 from config.collation import by_name
-from config.pagination import keyset_page
+from config.pagination import SortKey, keyset_page
 from config.ui import form_page, paginate, search_term
 
 
@@ -208,6 +208,17 @@ def board_end(request: AuthenticatedHttpRequest, pk: int, seat_pk: int) -> HttpR
     )
 
 
+# The order of an area's composition rows (``MemberRegister.area_rows``: commune, then club,
+# by name in Vietnamese order, then the club), which its keyset pages follow. On PostgreSQL
+# the index ``composition_province_order`` (members migration 0008) serves it for a province,
+# so a deep page reads its 26 index entries and sorts nothing.
+COMPOSITION_KEYS = (
+    SortKey("commune_name", collated=True),
+    SortKey("club_name", collated=True),
+    SortKey("club_id"),
+)
+
+
 @login_required
 @require_safe
 def area_composition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -215,9 +226,16 @@ def area_composition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     register = member_register()
     area = scoping.get_for_user(Area, request.user, pk=pk)
     target = register.target()
-    # The totals first: they bring the clubs' composition rows up to date for the page.
+    # The totals first: they bring the clubs' composition rows up to date for the page, and
+    # count them (the page's rows are the clubs summed), so the list needs no count of its own.
     composition = register.area_composition(area=area, viewer=request.user)
-    page = paginate(request, register.area_rows(area=area, viewer=request.user))
+    page = keyset_page(
+        request,
+        register.area_rows(area=area, viewer=request.user),
+        keys=COMPOSITION_KEYS,
+        name="clubs:area_composition",
+        count=composition.n_clubs,
+    )
     return render(
         request,
         "clubs/area_composition.html",

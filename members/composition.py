@@ -9,8 +9,10 @@ volunteering) in step with the register.
   summaries' refresh runs it every minute).
 - ``heal(clubs)`` recomputes, before a page reads them, the rows of those clubs that are
   missing or that do not match the club any more (renamed, moved, dissolved or reopened, a
-  birthday passed, the older age changed): what the page shows about a club never lags
-  behind the club itself; member changes reach it with the next refresh.
+  birthday passed, the older age changed; ``stale_q``): what the page shows about a club
+  never lags behind the club itself; member changes reach it with the next refresh. The
+  composition page counts those clubs in the same query that sums the rows
+  (``members.selectors.summed_area_composition``) and calls ``heal`` only when there is one.
 
 Age is the only figure that changes with the date alone. A member who counts as older stays
 older, so the row's ``n_older`` is right until the first day one of the club's younger

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy, scoping
@@ -21,7 +22,7 @@ from clubs.models import Area, Club
 from config.choices import readable
 from config.collation import by_name
 from config.text import fold
-from members.composition import POOR_STATUSES, heal, older_q
+from members.composition import POOR_STATUSES, heal, older_q, stale_q
 from members.models import CareAssignment, ClubComposition, CompositionTarget, Member
 
 if TYPE_CHECKING:
@@ -313,27 +314,54 @@ def summed_area_composition(
     *, area: Area, viewer: User, today: datetime.date | None = None
 ) -> Composition:
     """``area_composition`` read from the clubs' composition rows: the same figures, from
-    one row per club instead of every member. Rows that are missing or out of date (a club
-    renamed, moved or dissolved, a birthday passed) are recomputed first
-    (``members.composition.heal``): one query when none is, then the targets and one
-    aggregate."""
-    heal(area_clubs(area=area, viewer=viewer, dissolved=True), today)
+    one row per club instead of every member.
+
+    One query over the area's clubs, each joined to its row on the row's key, both checks
+    the rows (missing, or out of date: a club renamed, moved or dissolved, a birthday
+    passed; ``members.composition.stale_q``) and sums them. Only when it finds a row out of
+    date are those rows recomputed (``members.composition.heal``) and the sums read again.
+    With the targets: two queries when every row is up to date. When none is stale, the
+    area's clubs that are not dissolved are exactly ``composition_rows`` (each has its row,
+    in the same commune, province and status), so the sums are those of the page's rows and
+    ``n_clubs`` is the page's count."""
+    today = today or timezone.localdate()
     target = CompositionTarget.current()
-    # The sums are named apart from the row's fields, which the per-club conditions read.
-    counts = ("n_members", "n_women", "n_older", "n_poor", "n_volunteers")
-    row = with_shares(composition_rows(area=area, viewer=viewer).order_by()).aggregate(
-        **{f"total_{name}": Sum(name, default=0) for name in counts},
-        n_clubs=Count("pk"),
+    clubs = area_clubs(area=area, viewer=viewer, dissolved=True)
+    row = _summed_rows(clubs, target=target, today=today)
+    if row["stale"]:
+        heal(clubs, today)
+        row = _summed_rows(clubs, target=target, today=today)
+    extra = {k: row[k] for k in ("n_clubs", "size_ok", "volunteers_ok", "all_ok")}
+    totals = {name: row[f"total_{name}"] for name in COMPOSITION_COUNTS}
+    return Composition.from_row(totals, target, n_clubs=row["n_clubs"] or 0, extra=extra)
+
+
+COMPOSITION_COUNTS = ("n_members", "n_women", "n_older", "n_poor", "n_volunteers")
+
+
+def _summed_rows(
+    clubs: QuerySet[Club], *, target: CompositionTarget, today: datetime.date
+) -> dict[str, Any]:
+    """How many of ``clubs``' rows are stale, and the sums of the rows of those not
+    dissolved (one aggregate; the per-club conditions read the row's counts)."""
+    live = ~Q(status=Club.Status.DISSOLVED)
+    rows = with_shares(
+        clubs.order_by().annotate(
+            **{name: F(f"composition__{name}") for name in COMPOSITION_COUNTS}
+        )
+    )
+    return rows.aggregate(
+        stale=Count("pk", filter=stale_q(today)),
+        # The sums are named apart from the row's fields, which the conditions read.
+        **{f"total_{name}": Sum(name, filter=live, default=0) for name in COMPOSITION_COUNTS},
+        n_clubs=Count("pk", filter=live),
         size_ok=Count(
             "pk",
-            filter=Q(n_members__gte=target.min_members, n_members__lte=target.max_members),
+            filter=live & Q(n_members__gte=target.min_members, n_members__lte=target.max_members),
         ),
-        volunteers_ok=Count("pk", filter=Q(n_volunteers__gte=target.min_volunteers)),
-        all_ok=Count("pk", filter=compliance_q(target)),
+        volunteers_ok=Count("pk", filter=live & Q(n_volunteers__gte=target.min_volunteers)),
+        all_ok=Count("pk", filter=live & compliance_q(target)),
     )
-    extra = {k: row[k] for k in ("n_clubs", "size_ok", "volunteers_ok", "all_ok")}
-    totals = {name: row[f"total_{name}"] for name in counts}
-    return Composition.from_row(totals, target, n_clubs=row["n_clubs"] or 0, extra=extra)
 
 
 # --- Lists -----------------------------------------------------------------------------------

@@ -361,11 +361,14 @@ def figure_list(request: AuthenticatedHttpRequest, figure: str) -> HttpResponse:
         return render(request, "reports/commune_list.html", context)
     if figure not in selectors.LIST_FIGURES:
         raise Http404
+    # The count from the summary rows in one index range; each page from the clubs' name
+    # index, reading about the clubs it shows.
     page = keyset_page(
         request,
         selectors.figure_clubs(viewer=request.user, area=area, period=period, figure=figure),
         keys=selectors.FIGURE_LIST_KEYS,
         name=f"reports:figure_list:{figure}",
+        count=selectors.figure_count(viewer=request.user, area=area, period=period, figure=figure),
     )
     # The lists behind a club's figure name people: not for viewers, who see the counts, and
     # a count of 1 to 4 people as "< 5".
