@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 from config.text import fold
 
@@ -187,6 +188,47 @@ class WidgetRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        # A select draws each option through two templates: a province's communes (a hundred
+        # options) cost 5 ms that way. The same HTML, put together here, costs a tenth of it.
+        if template_name == _SELECT and (html := select_html(context["widget"])) is not None:
+            return html
+        return super().render(template_name, context, request=request)
+
+
+_SELECT = "django/forms/widgets/select.html"
+_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """``django/forms/widgets/attrs.html``: False leaves the attribute out, True writes its
+    name alone."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict[str, Any]) -> str | None:
+    """Django's ``select.html`` and ``select_option.html`` (their Jinja2 versions, character
+    for character), or None for a select whose options have a template of their own."""
+    parts = [f'<select name="{escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != _OPTION:
+                return None
+            parts.append(
+                f'\n  <option value="{escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
 
 
 _PLAIN = re.compile(r"^\d+$")
