@@ -81,10 +81,11 @@ class ResilientRedisCacheClient(RedisCacheClient):
         command, and each fills a table of 170 reply handlers (about a tenth of the CPU a
         cached dashboard costs). The client is only a handle on the pool, which hands each
         thread its own connection and starts again after a fork."""
-        pool = self._get_connection_pool(write)
+        django_client: Any = self  # its pools and client class are not in the type stubs
+        pool = django_client._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = django_client._client(connection_pool=pool)
         return client
 
     def _try(self, fallback: T, command: Callable[[], T]) -> T:

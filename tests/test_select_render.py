@@ -43,7 +43,7 @@ def test_every_select_is_drawn_as_djangos_templates_draw_it(data):
     for name in form.fields:
         fast, slow = str(form[name]), str(jinja[name])
         assert fast == slow, name
-    assert 'Xã &#34;Bình&#34; Lư' in str(form["grouped"])
+    assert "Xã &#34;Bình&#34; Lư" in str(form["grouped"])
     assert "Xã &lt;Mường&gt; Chà" in str(form["grouped"])
 
 
