@@ -65,3 +65,23 @@ def test_the_club_page_lists_commendations_without_joining_six_tables(cast, logi
     assert "15/QĐ-UBND" in page.content.decode()
     [sql] = [q["sql"] for q in queries if 'FROM "campaigns_commendation"' in q["sql"]]
     assert len(re.findall(r"\bJOIN\b", sql)) <= 1, sql
+
+
+@pytest.mark.postgres
+def test_a_full_rebuild_leaves_the_planner_fresh_statistics(cast):
+    """After ``rebuild_summaries`` (and ``seed_scale``) PostgreSQL knows how many summary rows
+    there are: planned with the figures of an empty table, the clubs behind a figure read a
+    province's month rows once per club."""
+    from reports import summary
+    from reports.models import ClubMonthSummary
+
+    MemberFactory(club=cast.club_a)
+    summary.rebuild(months=3)
+    rows = ClubMonthSummary.objects.count()
+    assert rows >= 3
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [ClubMonthSummary._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == rows
