@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -264,9 +265,11 @@ def area_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def area_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The summary report as a printable page (the same figures as the workbook)."""
     area = _area(request, pk)
-    return render(
-        request, "reports/print.html", _dashboard_context(request, area, _period(request))
-    )
+    context = _dashboard_context(request, area, _period(request))
+    # Cached like the dashboard it prints (the same key: its province's figures and the
+    # viewer's access), and drawn once when cold.
+    fragment = make_template_fragment_key("print", [context["dashboard_key"]])
+    return pagecache.render_once(fragment, lambda: render(request, "reports/print.html", context))
 
 
 @login_required

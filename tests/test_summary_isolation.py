@@ -4,6 +4,8 @@ dashboards warm, and a cold dashboard is drawn by one request while the others w
 
 from __future__ import annotations
 
+import datetime
+import re
 import threading
 import time
 
@@ -133,3 +135,29 @@ def test_a_lock_whose_holder_died_is_waited_for_a_bounded_time(monkeypatch):
     assert pagecache.render_once(key, lambda: "page") == "page"
     assert 0.25 <= time.monotonic() - t0 < 2
     cache.delete(pagecache.LOCK_KEY % key)
+
+
+def test_the_printable_report_is_cached_like_its_dashboard_and_follows_a_write(
+    login, cast, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    def members(html: str) -> int:
+        found = re.search(r'>(?:Thành viên|Members)</th><td class="text-end">([\d.]+)<', html)
+        assert found, html
+        return int(found.group(1).replace(".", ""))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(club=cast.club_a)
+    summary.rebuild(months=2)
+    client = login(cast.province)
+    # The year so far: the members who join today count in it.
+    year = datetime.date.today().year
+    url = reverse("reports:area_print", args=[cast.province_a.pk]) + f"?period={year}"
+    before = members(client.get(url).text)
+    with django_assert_max_num_queries(3):  # session, user, area: the figures are cached
+        assert members(client.get(url).text) == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            MemberFactory(club=cast.club_a)
+    summary.recompute_dirty()
+    assert members(client.get(url).text) == before + 3  # its province's figures moved
