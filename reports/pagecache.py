@@ -11,7 +11,11 @@ one rendering serves them all.
 
 A cold dashboard is rendered once: the first request takes a short lock in the cache
 (``render_once``) while the others wait for its rendering instead of computing the same
-figures side by side. When the cache is unreachable nobody waits.
+figures side by side. When the cache is unreachable nobody waits. Where the caller keeps
+the last drawing of the same dashboard (``stale_key``: what it varies on except the
+version), the others do not wait either: they are shown that drawing, at most one refresh
+of the summaries old, while the first request draws the new one. Under load a request that
+waits holds a worker that others queue for (docs/performance.md, "CPU per request").
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ LOCK_KEY = "reports:rendering:%s"
 WAIT_SECONDS = 8.0
 LOCK_SECONDS = 30
 POLL_SECONDS = 0.05
+# How long the last drawing of a dashboard is kept to be shown while the next is drawn.
+STALE_SECONDS = 600
 
 
 def _fresh() -> int:
@@ -87,19 +93,36 @@ def dashboard_key(*parts: object) -> tuple[str, str]:
     return vary, make_template_fragment_key("dashboard", [vary])
 
 
-def render_once(fragment_key: str, render: Callable[[], T]) -> T:
+def render_once(
+    fragment_key: str,
+    render: Callable[[], T],
+    *,
+    stale_key: str | None = None,
+    render_stale: Callable[[str], T] | None = None,
+) -> T:
     """``render()``, the request that draws and caches the fragment ``fragment_key``; when
     another request is already drawing it, wait (up to ``WAIT_SECONDS``) for its fragment and
     render from the cache. Single flight per dashboard, not a queue: a holder that dies
-    leaves a lock that expires, and a cache that cannot be reached makes no one wait."""
+    leaves a lock that expires, and a cache that cannot be reached makes no one wait.
+
+    With ``stale_key``, the fragment a drawing made is also kept there (``STALE_SECONDS``),
+    and a request that finds the fragment being drawn gets ``render_stale(that copy)`` at once
+    instead of waiting, when there is one."""
     if cache.get(fragment_key) is not None:
         return render()
     lock = LOCK_KEY % fragment_key
     if cache.add(lock, 1, timeout=LOCK_SECONDS):
         try:
-            return render()
+            result = render()
         finally:
             cache.delete(lock)
+        if stale_key is not None and (drawn := cache.get(fragment_key)) is not None:
+            cache.set(stale_key, drawn, STALE_SECONDS)
+        return result
+    if stale_key is not None and render_stale is not None:
+        previous = cache.get(stale_key)
+        if previous is not None:
+            return render_stale(previous)
     deadline = time.monotonic() + WAIT_SECONDS
     # The lock is not visible either: the cache is unreachable or the holder just finished.
     while cache.get(lock) is not None and time.monotonic() < deadline:

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -166,6 +167,18 @@ def _charts(board: selectors.Dashboard) -> list[dict[str, Any]]:
     ]
 
 
+def _dashboard_vary(request: AuthenticatedHttpRequest, area: Area | None, period: Period) -> str:
+    """What a dashboard varies on besides its figures' version: the area, the period, the
+    language and what the viewer may see."""
+    return pagecache.dashboard_key(
+        area.pk if area else "",
+        period.param,
+        get_language(),
+        scoping.is_province_role(request.user),
+        privacy.PageAccess(request.user).people,
+    )[0]
+
+
 def _dashboard_key(
     request: AuthenticatedHttpRequest, area: Area | None, period: Period
 ) -> tuple[str, str]:
@@ -173,12 +186,7 @@ def _dashboard_key(
     reports/pagecache.py) and its fragment's key in the cache."""
     province_id = None if area is None else (area.province_id or area.pk)
     return pagecache.dashboard_key(
-        area.pk if area else "",
-        period.param,
-        get_language(),
-        scoping.is_province_role(request.user),
-        privacy.PageAccess(request.user).people,
-        pagecache.summaries_version(province_id),
+        _dashboard_vary(request, area, period), pagecache.summaries_version(province_id)
     )
 
 
@@ -189,7 +197,18 @@ def _dashboard(
     context = _dashboard_context(request, area, period)
     fragment = pagecache.dashboard_key(context["dashboard_key"])[1]
     return pagecache.render_once(
-        fragment, lambda: render(request, "reports/dashboard.html", context)
+        fragment,
+        lambda: render(request, "reports/dashboard.html", context),
+        # The same dashboard's last drawing, whatever its version: shown while a write's
+        # new figures are being drawn by another request.
+        stale_key=make_template_fragment_key(
+            "dashboard_stale", [_dashboard_vary(request, area, period)]
+        ),
+        render_stale=lambda html: render(
+            request,
+            "reports/dashboard.html",
+            {**context, "drawn_before": mark_safe(html)},  # noqa: S308 - our own fragment
+        ),
     )
 
 

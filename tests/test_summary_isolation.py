@@ -161,3 +161,43 @@ def test_the_printable_report_is_cached_like_its_dashboard_and_follows_a_write(
             MemberFactory(club=cast.club_a)
     summary.recompute_dirty()
     assert members(client.get(url).text) == before + 3  # its province's figures moved
+
+
+def _without_tokens(html: str) -> str:
+    """A page without what changes from one response to the next (CSRF token, CSP nonce)."""
+    return re.sub(r'[A-Za-z0-9]{64}|nonce="[^"]*"', "", html)
+
+
+def test_while_a_dashboard_is_drawn_again_the_others_see_its_last_drawing_at_once(
+    login, cast, django_capture_on_commit_callbacks, django_assert_max_num_queries, monkeypatch
+):
+    """A write moved the province's figures and one request is drawing the dashboard again:
+    the others get its last drawing (one refresh old) at once, instead of holding a worker
+    while they wait; once the new one is drawn, everyone sees it."""
+    from reports.views import _dashboard_vary
+
+    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 5.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(club=cast.club_a)
+    summary.rebuild(months=2)
+    client = login(cast.province)
+    url = reverse("reports:area", args=[cast.province_a.pk])
+    drawn = client.get(url)  # drawn, and kept as the dashboard's last drawing
+
+    # The province's figures move; another request holds the lock of the new version.
+    pagecache.summaries_changed([cast.province_a.pk])
+    vary = _dashboard_vary(drawn.wsgi_request, cast.province_a, drawn.context["period"])
+    version = pagecache.summaries_version(cast.province_a.pk)
+    lock = pagecache.LOCK_KEY % pagecache.dashboard_key(vary, version)[1]
+    cache.set(lock, 1, 30)
+    try:
+        started = time.monotonic()
+        with django_assert_max_num_queries(4):  # no figure computed
+            shown = client.get(url)
+        assert time.monotonic() - started < 2  # not the 5 s a waiting request could take
+        assert shown.context["drawn_before"]
+        assert _without_tokens(shown.text) == _without_tokens(drawn.text)
+    finally:
+        cache.delete(lock)
+    # Drawn again once the lock is free: the page is the new version's, no longer the copy.
+    assert not client.get(url).context.get("drawn_before")
