@@ -8,14 +8,17 @@ Every view, form, export and admin page gets its querysets from here:
   itself) and/or ``scope_area_path`` (the path to an owning ``Area``); an object reachable by
   either path is in scope. A model may add ``scope_extra_q(user)`` for a rule of its own, and
   ``scope_province_field`` when it keeps a copy of its club's province (provincial staff are
-  then scoped on that column, which an index can serve);
+  then scoped on that column, which an index can serve), or ``scope_area_copies`` (the names
+  of its province and commune fields) when it keeps copies of the province and the commune
+  whose staff see it, whichever path it hangs off (association staff are then scoped on those
+  columns alone);
 - ``get_for_user(Model, user, pk=…, write=…)`` fetches one object: outside the scope it is 404,
   exactly like an object that does not exist; a read-only role asking to write gets 403.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -166,14 +169,40 @@ def areas_for(user: Viewer) -> QuerySet[Area]:
     return Area.objects.filter(area_q(user))
 
 
-def scope_q(model: type[models.Model], user: Viewer) -> Q:
-    """The Q that limits ``model`` to what ``user`` may see."""
+def scope_q(model: type[models.Model], user: Viewer, *, through: str = "") -> Q:
+    """The Q that limits ``model`` to what ``user`` may see; with ``through``, written for
+    rows of another model that reach ``model`` by that lookup path (a join, a
+    ``FilteredRelation``)."""
+    q = _scope_q(model, user)
+    return _through(q, through) if through else q
+
+
+def _through(q: Q, path: str) -> Q:
+    """``q`` with every lookup of its tree prefixed by ``path``."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_through(child, path))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            children.append((f"{path}__{lookup}", value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def _scope_q(model: type[models.Model], user: Viewer) -> Q:
     from clubs.models import Area
 
     if effective_role(user) == Role.ADMIN:
         return Q()
     if model is Area:
         return Q(pk__in=areas_for(user).values("pk"))
+    copies = getattr(model, "scope_area_copies", None)
+    if copies is not None and effective_role(user) is not None:
+        kind, ident = _area_scope(user)
+        if kind in ("province", "commune"):
+            province_field, commune_field = copies
+            field = province_field if kind == "province" else commune_field
+            return Q(**{f"{field}_id": ident})
     club_path = getattr(model, "scope_club_path", None)
     area_path = getattr(model, "scope_area_path", None)
     extra = getattr(model, "scope_extra_q", None)

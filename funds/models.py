@@ -138,6 +138,9 @@ class Fund(ChoiceLabels, models.Model):
 
     scope_club_path = "club"
     scope_area_path = "owner_area"
+    # Association staff: the copies of the holder's province and commune say the same as the
+    # two paths, on the columns the fund list's indexes start with.
+    scope_area_copies = ("province", "commune")
 
     class Meta:
         verbose_name = _("fund")

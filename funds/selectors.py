@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accounts import privacy, scoping
-from accounts.models import Role
 from accounts.templatetags.ishc import thousands
 from config.choices import readable
 from config.collation import by_name
@@ -60,21 +59,11 @@ def fund_balance_sum(fund: Fund, until: datetime.date | None = None) -> int:
 
 
 def fund_list(*, viewer: User) -> QuerySet[Fund]:
-    """The funds ``viewer`` may see, with their holders (clubs, communes, areas) joined.
-
-    For association staff the scope is written on the fund's copies of its holder's province
-    and commune (``Fund.copy_holder``), the same funds as ``scoping.for_user`` finds through
-    the clubs and the areas (an OR over two joins that no index serves): the fund list's
-    indexes start with those columns, so a province's page is one index range scan
-    (docs/performance.md, "Keyset pages")."""
-    kind, ident = scoping._area_scope(viewer)
-    role = scoping.effective_role(viewer)
-    if role not in (None, Role.ADMIN) and kind == "province":
-        qs = Fund.objects.filter(province_id=ident)
-    elif role not in (None, Role.ADMIN) and kind == "commune":
-        qs = Fund.objects.filter(commune_id=ident)
-    else:
-        qs = scoping.for_user(Fund, viewer)
+    """The funds ``viewer`` may see, with their holders (clubs, communes, areas) joined. For
+    association staff the door scopes funds on their copies of the holder's province and
+    commune (``Fund.scope_area_copies``), the columns the fund list's indexes start with, so
+    a province's page is one index range scan (docs/performance.md, "Keyset pages")."""
+    qs = scoping.for_user(Fund, viewer)
     return qs.select_related("club__commune", "owner_area")
 
 

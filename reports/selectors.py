@@ -40,6 +40,7 @@ from config.months import label as month_label
 from config.months import shift, split
 from config.pagination import SortKey
 from members.models import CompositionTarget
+from members.selectors import area_clubs
 from month.schedule import report_deadline
 from reports import periods
 from reports.models import (
@@ -580,13 +581,11 @@ def figure_count(*, viewer: User, area: Area | None, period: Period, figure: str
 
 
 def _figure_area_clubs(*, viewer: User, area: Area | None) -> QuerySet[Club]:
-    """The viewer's clubs that are in ``area`` now (None: the viewer's every club)."""
-    clubs = scoping.clubs_for(viewer)
+    """The viewer's clubs that are in ``area`` now, dissolved ones too (their rows count in
+    the figures of the months they were active); None: the viewer's every club."""
     if area is None:
-        return clubs
-    if area.level == Area.Level.PROVINCE:
-        return clubs.filter(province_id=area.pk)
-    return clubs.filter(commune_id=area.pk)
+        return scoping.clubs_for(viewer)
+    return area_clubs(area=area, viewer=viewer, dissolved=True)
 
 
 # The order of the clubs behind a figure, which its keyset pages follow: the club's name in

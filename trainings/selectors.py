@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -319,7 +319,7 @@ def board_members(*, viewer: User) -> QuerySet[Member]:
         # The door's scope of the seat: for provincial staff its copy of the province
         # (``BoardPosition.scope_province_field``), else its club's commune or the club.
         .filter(
-            _under(scoping.scope_q(BoardPosition, viewer), "seat"),
+            scoping.scope_q(BoardPosition, viewer, through="seat"),
             # A seat there is: an inner join. Said as the join's own condition, which adds
             # nothing to the plan (``seat__isnull=False`` would offer the primary key).
             seat__member_id=F("pk"),
@@ -336,18 +336,6 @@ def search_board_members(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
     """``board_members`` whose folded name holds every word of ``term`` (config.pickers),
     matched on the seat's copy of the name, which the index carries."""
     return match(qs, term, "seat_search_name")
-
-
-def _under(q: Q, path: str) -> Q:
-    """``q``, written for a model, for the rows of that model reached through ``path``."""
-    children: list[Any] = []
-    for child in q.children:
-        if isinstance(child, Q):
-            children.append(_under(child, path))
-        else:
-            lookup, value = cast(tuple[str, Any], child)
-            children.append((f"{path}__{lookup}", value))
-    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def board_member_choice(member: Member) -> tuple[str, str]:
