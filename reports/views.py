@@ -167,27 +167,16 @@ def _charts(board: selectors.Dashboard) -> list[dict[str, Any]]:
     ]
 
 
-def _dashboard_vary(request: AuthenticatedHttpRequest, area: Area | None, period: Period) -> str:
-    """What a dashboard varies on besides its figures' version: the area, the period, the
-    language and what the viewer may see."""
+def _dashboard_vary(request: AuthenticatedHttpRequest, area: Area | None, when: str) -> str:
+    """What a dashboard (or its sections) varies on besides its figures' version: the area,
+    the period (or the day), the language and what the viewer may see."""
     return pagecache.dashboard_key(
         area.pk if area else "",
-        period.param,
+        when,
         get_language(),
         scoping.is_province_role(request.user),
         privacy.PageAccess(request.user).people,
     )[0]
-
-
-def _dashboard_key(
-    request: AuthenticatedHttpRequest, area: Area | None, period: Period
-) -> tuple[str, str]:
-    """What a cached dashboard varies on (the version is its province's, see
-    reports/pagecache.py) and its fragment's key in the cache."""
-    province_id = None if area is None else (area.province_id or area.pk)
-    return pagecache.dashboard_key(
-        _dashboard_vary(request, area, period), pagecache.summaries_version(province_id)
-    )
 
 
 def _dashboard(
@@ -196,14 +185,13 @@ def _dashboard(
     """The dashboard page; a cold one is drawn by one request at a time (``render_once``)."""
     context = _dashboard_context(request, area, period)
     fragment = pagecache.dashboard_key(context["dashboard_key"])[1]
+    stale_key = make_template_fragment_key("dashboard_stale", [context["dashboard_vary"]])
     return pagecache.render_once(
         fragment,
         lambda: render(request, "reports/dashboard.html", context),
         # The same dashboard's last drawing, whatever its version: shown while a write's
         # new figures are being drawn by another request.
-        stale_key=make_template_fragment_key(
-            "dashboard_stale", [_dashboard_vary(request, area, period)]
-        ),
+        stale_key=stale_key,
         render_stale=lambda html: render(
             request,
             "reports/dashboard.html",
@@ -217,6 +205,8 @@ def _dashboard_context(
 ) -> dict[str, Any]:
     """The figures are computed only when the template needs them: not when the dashboard
     comes from the cache (see reports/pagecache.py)."""
+    vary = _dashboard_vary(request, area, period.param)
+    province_id = None if area is None else (area.province_id or area.pk)
     # A proxy that stands for the dashboard once it is first read.
     board = cast(
         selectors.Dashboard,
@@ -241,14 +231,10 @@ def _dashboard_context(
                 area=area, viewer=request.user, today=period.today
             )
         ),
-        "dashboard_key": _dashboard_key(request, area, period)[0],
-        "sections_key": pagecache.dashboard_key(
-            area.pk if area else "",
-            period.today.isoformat(),
-            get_language(),
-            scoping.is_province_role(request.user),
-            privacy.PageAccess(request.user).people,
-        )[0],
+        # What the dashboard varies on; with its province's summary version, its cache key.
+        "dashboard_vary": vary,
+        "dashboard_key": pagecache.dashboard_key(vary, pagecache.summaries_version(province_id))[0],
+        "sections_key": _dashboard_vary(request, area, period.today.isoformat()),
         "dashboard_cache_seconds": settings.ISHC_DASHBOARD_CACHE_SECONDS,
         "period_choices": periods.choices(period.today),
         "area_param": area.pk if area else "",

@@ -186,7 +186,7 @@ def test_while_a_dashboard_is_drawn_again_the_others_see_its_last_drawing_at_onc
 
     # The province's figures move; another request holds the lock of the new version.
     pagecache.summaries_changed([cast.province_a.pk])
-    vary = _dashboard_vary(drawn.wsgi_request, cast.province_a, drawn.context["period"])
+    vary = _dashboard_vary(drawn.wsgi_request, cast.province_a, drawn.context["period"].param)
     version = pagecache.summaries_version(cast.province_a.pk)
     lock = pagecache.LOCK_KEY % pagecache.dashboard_key(vary, version)[1]
     cache.set(lock, 1, 30)
