@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -35,7 +34,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import scoping
-from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from accounts.once import offline_state_texts
 from config.months import first_day, last_day, shift, split, ym_of_date
@@ -342,10 +340,14 @@ def dues_urls(user: User, today: datetime.date | None = None) -> list[str]:
 
 
 @never_cache
-@login_required
-def offline_state(request: AuthenticatedHttpRequest) -> JsonResponse:
+def offline_state(request: HttpRequest) -> JsonResponse:
     """What the phone asks before it sends or refreshes what it keeps: who is signed in, a
-    fresh CSRF token, the pages to keep."""
-    urls = sheet_urls(request.user) + dues_urls(request.user)
-    pages = [reverse("home"), *urls] if urls or is_offline_user(request.user) else []
-    return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "pages": pages})
+    fresh CSRF token, the pages to keep. Signed out: 401, not the sign-in page. Following a
+    redirect there would hand the phone a new CSRF cookie while someone may be signing in on
+    a page drawn with the old one (the service worker asks in the background)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        return JsonResponse({"user": None}, status=401)
+    urls = sheet_urls(user) + dues_urls(user)
+    pages = [reverse("home"), *urls] if urls or is_offline_user(user) else []
+    return JsonResponse({"user": user.pk, "csrf": get_token(request), "pages": pages})

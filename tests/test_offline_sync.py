@@ -248,3 +248,13 @@ def test_a_leaders_phone_keeps_only_the_clubs_sheets_of_last_month_to_the_month_
         *offline.dues_urls(cast.leader, today),  # tests/test_offline_dues.py
     ]
     assert login(cast.commune).get(reverse("month:offline_state")).json()["pages"] == []
+
+
+def test_signed_out_the_phones_state_is_a_401_that_leaves_the_csrf_cookie_alone(client, cast):
+    """The service worker asks for the state in the background while someone may be signing
+    in: the answer must not be the sign-in page, whose CSRF cookie would replace the one the
+    visible sign-in form was drawn with (its POST then refused as forged)."""
+    response = client.get(reverse("month:offline_state"))
+    assert response.status_code == 401
+    assert response.json() == {"user": None}
+    assert "csrftoken" not in response.cookies
