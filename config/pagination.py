@@ -18,10 +18,12 @@ same columns answers by reading 26 entries whatever the page.
   from the viewer's scoped queryset, so a cursor cannot show another commune's clubs.
 - The page still knows its number and the total (``count``, one query the caller may give
   from a cheaper source), so users see "Page 3 of 41" and first / previous / next / last.
-- ``?page=N`` (links and bookmarks from before) still works: that page is cut with OFFSET
-  over the same index-served order, and its links then carry cursors.
-- Two queries whatever the page: the count and the page (plus one, only when a cursor
-  points past the end because rows went away meanwhile: then the first page).
+- ``?page=N`` (links and bookmarks from before) still works: OFFSET walks the sort keys
+  alone to the row before that page (an index-only scan where an index serves the order),
+  the page is read after it like a cursor's, and its links then carry cursors.
+- Two queries whatever the page: the count and the page (plus one for ``?page=N`` past the
+  first, the keys' walk; and one when a cursor points past the end because rows went away
+  meanwhile: then the first page).
 """
 
 from __future__ import annotations
@@ -241,7 +243,13 @@ def keyset_page(
     if cursor is None:
         number = _page_number(request.GET.get("page"), counter.num_pages)
         start = (number - 1) * per_page
-        rows = list(ordered[start : start + per_page + 1])
+        # Past the first page, the OFFSET skips over the keys alone (an index-only walk where
+        # an index serves the order), then the page is read after the last key skipped, like
+        # a cursor's: the skipped rows' other columns are never fetched.
+        if start and (anchor := _key_values(ordered, keys, start - 1)):
+            rows = list(ordered.filter(_after(keys, anchor, backwards=False))[: per_page + 1])
+        else:
+            rows = list(ordered[start : start + per_page + 1])
         more = len(rows) > per_page
         rows = rows[:per_page]
     elif cursor["d"] == "last":
@@ -287,6 +295,17 @@ def keyset_page(
         if counter.num_pages > 1:
             page.last_cursor = _sign(name, {"d": "last", "n": counter.num_pages})
     return page
+
+
+def _key_values(ordered: QuerySet[Any, Any], keys: Sequence[SortKey], index: int) -> list[Any]:
+    """The sort keys of row ``index`` (from 0) of ``ordered``; empty when there is none."""
+    names = [f"_key{i}" for i in range(len(keys))]
+    found = list(
+        ordered.annotate(
+            **{n: k.expression() for n, k in zip(names, keys, strict=True)}
+        ).values_list(*names)[index : index + 1]
+    )
+    return list(found[0]) if found else []
 
 
 def _flip(key: SortKey) -> SortKey:
