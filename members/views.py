@@ -451,8 +451,11 @@ def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         job = export_jobs.export_request(area=area, query=query, by=request.user)
         messages.success(request, _("The workbook is being prepared."))
         return redirect("members:export_detail", pk=job.pk)
-    total = qs.count()
-    if total > settings.ISHC_MEMBER_EXPORT_INLINE_ROWS:
+    # Counted only up to the inline limit: a province's whole register is not counted on
+    # every visit to this page; the job counts it when it writes the workbook.
+    limit = settings.ISHC_MEMBER_EXPORT_INLINE_ROWS
+    total = qs.order_by()[: limit + 1].count()
+    if total > limit:
         return render(
             request,
             "members/export_start.html",
@@ -460,7 +463,7 @@ def area_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "title": _("Export members"),
                 "subtitle": area.name,
                 "area": area,
-                "total": total,
+                "limit": limit,
                 "query": query,
                 "jobs": _my_exports(request.user).select_related("area")[:10],
             },

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -44,7 +46,7 @@ def test_a_long_register_is_built_in_the_background(
     offer = client.get(url)
     assert offer.status_code == 200
     assert offer["Content-Type"].startswith("text/html")
-    assert "6" in offer.text and 'name="query"' in offer.text
+    assert "Có hơn 3 thành viên phù hợp" in offer.text and 'name="query"' in offer.text
     assert not MemberExportJob.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,6 +87,17 @@ def test_the_search_and_filters_go_with_the_job(login, cast, register, settings)
     with job.file.open("rb") as f:
         names = _names(f.read())
     assert sorted(names) == ["Lò Thị Mai", "Lường Thị Xuân", "Quàng Thị Lan"]
+
+
+def test_the_offer_counts_no_further_than_the_inline_limit(login, cast, register):
+    """A province's whole register is not counted on every visit to the offer page: the
+    count stops one row past the limit (the job counts the rest when it writes)."""
+    client = login(cast.province)
+    with CaptureQueriesContext(connection) as ctx:
+        offer = client.get(reverse("members:area_export", args=[cast.province_a.pk]))
+    assert offer.status_code == 200
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0], counts
 
 
 def test_a_short_register_still_comes_at_once(login, cast, register):
