@@ -277,6 +277,10 @@ class ClubYearSummary(models.Model):
         return f"{self.club_id} {self.year}"
 
 
+# What the year view reads of ``ClubYearActivity`` (``reports.selectors._year_activities``).
+YEAR_ACTIVITY_SUMMED = ["activity_area", "first_ym", "last_ym", "activities", "participants"]
+
+
 class ClubYearActivity(models.Model):
     """``ClubMonthActivity`` summed over a year's months (``first_ym`` to ``last_ym``, as the
     dashboard's year view reads them); only non-zero rows."""
@@ -302,8 +306,18 @@ class ClubYearActivity(models.Model):
         verbose_name_plural = _("club year activities")
         indexes = [
             models.Index(fields=["club", "year"], name="year_activity_club_year"),
-            models.Index(fields=["province", "year"], name="year_activity_province_year"),
-            models.Index(fields=["commune", "year"], name="year_activity_commune_year"),
+            # Covering (PostgreSQL): a province's or commune's year is summed from the index
+            # alone, not from one heap page per club.
+            models.Index(
+                fields=["province", "year"],
+                include=YEAR_ACTIVITY_SUMMED,
+                name="year_activity_province_year",
+            ),
+            models.Index(
+                fields=["commune", "year"],
+                include=YEAR_ACTIVITY_SUMMED,
+                name="year_activity_commune_year",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,11 +4,13 @@ the same figures as summing the year's month rows."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck as HC
@@ -147,9 +149,9 @@ def test_the_year_dashboard_runs_a_fixed_number_of_queries(
     )
     client.get(url)
     cache.clear()
-    # Session, user, area, targets, the year rows, communes, activities (year rows, and the
-    # month rows when a year has none), the associations' own funds, and the other apps'
-    # panels of the dashboard (association, elders, campaigns: 10).
+    # Session, user, area, targets, the year rows, communes, activities (year rows and their
+    # areas' names, or the month rows when a year has none), the associations' own funds,
+    # and the other apps' panels of the dashboard (association, elders, campaigns: 10).
     with django_assert_max_num_queries(20) as ctx:
         assert client.get(url).status_code == 200
     summed = [q["sql"] for q in ctx.captured_queries if "reports_clubyearsummary" in q["sql"]]
@@ -158,6 +160,23 @@ def test_the_year_dashboard_runs_a_fixed_number_of_queries(
     # No month rows summed for the figures (the year rows serve them).
     assert not [sql for sql in months if "SUM(" in sql.upper()]
     assert ClubMonthSummary.objects.exists()
+
+
+def test_the_years_activities_read_only_what_the_covering_index_holds(cast, login):
+    """A province's year of activities is summed from its index alone (PostgreSQL's index-only
+    scan): the query reads no column of the rows that the index does not carry."""
+    from reports.models import YEAR_ACTIVITY_SUMMED
+
+    activity_areas()
+    summary.rebuild(months=2)
+    period = Period.parse(str(timezone.localdate().year))
+    with CaptureQueriesContext(connection) as ctx:
+        selectors._year_activities(cast.province_a, period)
+    sql = next(q["sql"] for q in ctx.captured_queries if "reports_clubyearactivity" in q["sql"])
+    read = set(re.findall(r'"reports_clubyearactivity"\."(\w+)"', sql))
+    field = ClubYearActivity._meta.get_field
+    held = {"province_id", "year"} | {field(name).column for name in YEAR_ACTIVITY_SUMMED}
+    assert read and read <= held, read - held
 
 
 def test_an_outsider_cannot_read_another_provinces_year(cast, login):
