@@ -43,6 +43,11 @@ $PY -m bench.pages --requests "${REQUESTS:-30}" --json "var/bench/pages-$DB-$(da
 
 echo "== load (50 users)"
 $PY -m bench.load --users 50 --seconds "${LOAD_SECONDS:-60}"
+echo "== load (50 users, province staff also opening the heavy pages)"
+$PY -m bench.load --users 50 --seconds "${LOAD_SECONDS:-60}" --heavy
+
+echo "== CPU per page of the load's mix (in-process; --profile NAME for one page)"
+$PY -m bench.cpu --rounds 20
 
 echo "== reminders ($CLUBS clubs, own database ${DB}_reminders)"
 psql -lqt | cut -d'|' -f1 | grep -qw "${DB}_reminders" || createdb "${DB}_reminders"

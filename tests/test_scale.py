@@ -123,7 +123,24 @@ def test_users_summaries_and_a_second_run(seeded):
     leader = User.objects.get(username="scale_leader")
     assert leader.club.code.startswith(scale.CODE_PREFIX)
     assert leader.check_password(scale.PASSWORD)
-    assert User.objects.get(username="scale_province").area.level == "province"
+    province = User.objects.get(username="scale_province").area
+    assert province.level == "province"
+    # One club in each of six provinces: of provinces with as many clubs, those with most
+    # communes come first (the largest at 20,000 clubs too), scale_province then _2 to _5.
+    Area = apps.get_model("clubs", "Area")
+    with_clubs = set(
+        Club.objects.filter(code__startswith=scale.CODE_PREFIX).values_list(
+            "province_id", flat=True
+        )
+    )
+    communes = {
+        pk: Area.objects.filter(province_id=pk, level="commune").count() for pk in with_clubs
+    }
+    ranked = [
+        User.objects.get(username=f"scale_province{suffix}").area_id
+        for suffix in ("", "_2", "_3", "_4", "_5")
+    ]
+    assert [communes[pk] for pk in ranked] == sorted(communes.values(), reverse=True)[:5]
 
     assert summary.rebuild(months=2) == CLUBS * 2
     assert ClubMonthSummary.objects.filter(meetings_held__gt=0).exists()
