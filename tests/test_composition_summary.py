@@ -348,7 +348,9 @@ def test_the_composition_page_reads_no_big_table_whole_and_sorts_nothing(cast, l
             # The page's order comes from an index, so page 40 costs what page 1 does.
             assert "Sort" not in plan, plan
     assert not failures, "\n".join(failures)
-    assert listed == 1
+    # An old ?page=N link first walks the sort keys to its page, then reads the page's rows
+    # after them, as a cursor does.
+    assert listed == (2 if "page=" in query else 1)
 
 
 @pytest.mark.postgres

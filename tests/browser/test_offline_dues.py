@@ -53,7 +53,7 @@ def test_dues_taken_with_no_signal_survive_a_reload_and_are_recorded_once(
     expect(_state(page)).to_have_text("Đã lưu trên máy — chưa gửi")  # kept at once
     page.click("#save-dues")
     expect(_state(page)).to_have_text("Đã lưu trên máy — chưa gửi")
-    assert page.locator("#send-again").is_visible()
+    expect(page.locator("#send-again")).to_be_visible()
     assert not Contribution.objects.exists()
 
     # A reload with no signal: the kept page, with the draft in it and when it was changed.

@@ -27,10 +27,11 @@ CONSENT = {"consent_on": datetime.date(2024, 1, 10), "consent_method": "paper"}
 @pytest.fixture
 def phone(playwright, tmp_path):
     """phone() -> a browser context on one phone's profile; call again after closing it to
-    open the same phone again."""
+    open the same phone again. ``offline``: the phone is switched on with no signal (its
+    service worker, which wakes with the browser, never sees a network)."""
     opened = []
 
-    def _open():
+    def _open(offline=False):
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=CHROMIUM,
@@ -38,6 +39,7 @@ def phone(playwright, tmp_path):
             args=CHROMIUM_FLAGS,
             viewport=PHONE,
             locale="vi-VN",
+            offline=offline,
         )
         context.set_default_timeout(15_000)
         opened.append(context)
@@ -120,7 +122,7 @@ def test_a_sheet_filled_with_no_signal_survives_reloads_and_a_restart_and_arrive
     page.fill("#id_minutes", "Họp khi mất sóng")
     page.click("#save-meeting")
     expect(_state(page)).to_have_text("Đã lưu trên máy — chưa gửi")
-    assert page.locator("#send-again").is_visible()
+    expect(page.locator("#send-again")).to_be_visible()
     assert not Attendance.objects.filter(meeting=meeting).exists()
 
     # A reload with no signal: the kept sheet, with the draft in it.
@@ -133,8 +135,7 @@ def test_a_sheet_filled_with_no_signal_survives_reloads_and_a_restart_and_arrive
     context.close()
 
     # The phone is switched off and on again, still with no signal.
-    context = phone()
-    context.set_offline(True)
+    context = phone(offline=True)
     page = context.new_page()
     page.goto(live_server.url + sheet)
     expect(_state(page)).to_have_text("Đã lưu trên máy — chưa gửi")
