@@ -5,6 +5,8 @@ host other than the live server is blocked and fails the test.
 """
 
 import os
+import threading
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -44,8 +46,73 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "vi-VN"}
 
 
+class _Serving:
+    """The live server's application, counting the requests it has not finished serving."""
+
+    def __init__(self, app):
+        self.app = app
+        self.busy = 0
+        self.last = time.monotonic()
+        self.lock = threading.Lock()
+
+    def _done(self):
+        with self.lock:
+            self.busy -= 1
+            self.last = time.monotonic()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.busy += 1
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        return _Body(body, self._done)
+
+    def wait_idle(self, quiet=0.2, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.busy == 0 and time.monotonic() - self.last >= quiet:
+                    return
+            time.sleep(0.05)
+
+
+class _Body:
+    """A response's body; the request counts as served once the server has closed it."""
+
+    def __init__(self, body, done):
+        self.body = body
+        self.done = done
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.done()
+
+
+@pytest.fixture
+def quiet_server(live_server):
+    """After the test, once its browser is closed, waits until the live server has finished
+    the requests it was still serving (a page's last fetches, a service worker's), so that
+    the database is emptied while nothing writes to it."""
+    httpd = live_server.thread.httpd
+    serving = httpd.get_app()
+    if not isinstance(serving, _Serving):
+        serving = _Serving(serving)
+        httpd.set_app(serving)
+    yield
+    serving.wait_idle()
+
+
 @pytest.fixture(autouse=True)
-def only_the_app(page, live_server):
+def only_the_app(quiet_server, page, live_server):
     """Blocks and records any request that leaves the app; the test fails if there was one."""
     app_host = urlparse(live_server.url).netloc
     foreign: list[str] = []
