@@ -10,6 +10,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,69 +47,37 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "vi-VN"}
 
 
-class _Serving:
-    """The live server's application, counting the requests it has not finished serving."""
-
-    def __init__(self, app):
-        self.app = app
-        self.busy = 0
-        self.last = time.monotonic()
-        self.lock = threading.Lock()
-
-    def _done(self):
-        with self.lock:
-            self.busy -= 1
-            self.last = time.monotonic()
-
-    def __call__(self, environ, start_response):
-        with self.lock:
-            self.busy += 1
-        try:
-            body = self.app(environ, start_response)
-        except BaseException:
-            self._done()
-            raise
-        return _Body(body, self._done)
-
-    def wait_idle(self, quiet=0.2, timeout=15.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if self.busy == 0 and time.monotonic() - self.last >= quiet:
-                    return
-            time.sleep(0.05)
-
-
-class _Body:
-    """A response's body; the request counts as served once the server has closed it."""
-
-    def __init__(self, body, done):
-        self.body = body
-        self.done = done
-
-    def __iter__(self):
-        return iter(self.body)
-
-    def close(self):
-        try:
-            if hasattr(self.body, "close"):
-                self.body.close()
-        finally:
-            self.done()
-
-
 @pytest.fixture
 def quiet_server(live_server):
     """After the test, once its browser is closed, waits until the live server has finished
     the requests it was still serving (a page's last fetches, a service worker's), so that
-    the database is emptied while nothing writes to it."""
-    httpd = live_server.thread.httpd
-    serving = httpd.get_app()
-    if not isinstance(serving, _Serving):
-        serving = _Serving(serving)
-        httpd.set_app(serving)
+    the database is emptied while nothing writes to it. Django signals each request's start,
+    and its end once the server has closed the response."""
+    lock = threading.Lock()
+    serving = {"busy": 0, "last": time.monotonic()}
+
+    def started(**kwargs):
+        with lock:
+            serving["busy"] += 1
+
+    def finished(**kwargs):
+        with lock:
+            serving["busy"] -= 1
+            serving["last"] = time.monotonic()
+
+    request_started.connect(started, weak=False)
+    request_finished.connect(finished, weak=False)
     yield
-    serving.wait_idle()
+    deadline = time.monotonic() + 15
+    try:
+        while time.monotonic() < deadline:
+            with lock:
+                if serving["busy"] <= 0 and time.monotonic() - serving["last"] >= 0.2:
+                    break
+            time.sleep(0.05)
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
 
 
 @pytest.fixture(autouse=True)
